@@ -1,0 +1,174 @@
+# xfrsync — see README.md.  Plain GNU make; no autotools.
+#
+#   make                 static musl ./xfrsync for the current .config
+#   make check           unit tests (ASan/UBSan), fuzz replay, system tests
+#   make fuzz            libFuzzer targets, FUZZ_SECONDS each (default 60)
+#   make size            stripped size for defconfig and tinyconfig
+#   make defconfig | tinyconfig | olddefconfig | menuconfig
+#   make deps            install prerequisites (Debian packages, musl libs)
+
+SHELL       := /bin/bash
+VERSION     := 0.1.0
+KCONFIG_CONFIG ?= .config
+export KCONFIG_CONFIG
+OUT         ?= xfrsync
+PY          := /usr/bin/python3
+B           ?= build
+DEPS_DIR    ?= .deps
+MUSL_CC     ?= musl-gcc
+HOST_CC     ?= gcc
+CLANG       ?= clang
+FUZZ_SECONDS ?= 60
+V           ?= 0
+Q           := $(if $(filter 1,$(V)),,@)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-align -Wcast-qual \
+	-Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+	-Wundef -Wvla -Wnull-dereference -Wimplicit-fallthrough
+BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -I$(B) -I. $(WARN) \
+	-DXFRSYNC_VERSION='"$(VERSION)"' -ffile-prefix-map=$(CURDIR)/=
+PROD_CFLAGS := -Os -ffunction-sections -fdata-sections -fstack-protector-strong \
+	-D_FORTIFY_SOURCE=2 -I$(DEPS_DIR)/include
+PROD_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,relro,-z,now -Wl,--build-id=none
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_CFLAGS := -O1 -g $(SAN)
+
+-include $(KCONFIG_CONFIG)
+
+# ---- sources -------------------------------------------------------------
+# net/: the DNS codec, always built.
+obj-y := net/err.o net/wire.o net/text.o net/name.o net/rrtype.o net/rdata.o \
+	net/rdata_text.o net/svcb.o net/base64.o net/msg.o net/msg_text.o \
+	net/zonetext.o net/serial.o
+# agent/: the command line.
+obj-y += agent/main.o agent/decode.o
+obj-$(CONFIG_SECCOMP) += agent/sandbox.o
+
+NET_OBJS := $(filter net/%,$(obj-y))
+LIBS-y :=
+LIBS-$(CONFIG_SECCOMP) += $(DEPS_DIR)/lib/libseccomp.a
+LIBS-y += $(DEPS_DIR)/lib/libbearssl.a
+
+CFG_H := $(B)/xfrsync_config.h
+DEPS_STAMP := $(B)/.deps-ok
+
+ifeq ($(CONFIG_SANITIZE),y)
+PROD_CC := $(HOST_CC)
+PROD_CFLAGS := $(HOST_CFLAGS)
+PROD_LDFLAGS := $(SAN)
+LIBS-y := $(if $(CONFIG_SECCOMP),-lseccomp) -lbearssl
+else
+PROD_CC := $(MUSL_CC)
+endif
+
+.PHONY: all deps check unit fuzz-replay systest fuzz size clean distclean \
+	defconfig tinyconfig olddefconfig menuconfig layering
+all: $(OUT)
+
+# Keep intermediate objects (fuzz targets, replay runner) between runs.
+.SECONDARY:
+
+# ---- prerequisites ---------------------------------------------------------
+deps:
+	scripts/deps.sh
+	scripts/build-libs.sh $(DEPS_DIR)
+
+$(DEPS_STAMP):
+	@command -v $(MUSL_CC) >/dev/null && [ -f $(DEPS_DIR)/lib/libbearssl.a ] \
+		&& [ -f $(DEPS_DIR)/lib/libseccomp.a ] && $(PY) -c 'import kconfiglib' 2>/dev/null \
+		|| $(MAKE) deps
+	@mkdir -p $(B) && touch $@
+
+# ---- configuration -----------------------------------------------------------
+$(KCONFIG_CONFIG):
+	$(PY) scripts/kconfig.py defconfig configs/defconfig
+defconfig: $(DEPS_STAMP)
+	$(PY) scripts/kconfig.py defconfig configs/defconfig
+tinyconfig: $(DEPS_STAMP)
+	$(PY) scripts/kconfig.py tinyconfig configs/tinyconfig
+olddefconfig: $(DEPS_STAMP)
+	$(PY) scripts/kconfig.py olddefconfig
+menuconfig: $(DEPS_STAMP)
+	MENUCONFIG_STYLE=aquatic $(PY) -m menuconfig Kconfig
+
+$(CFG_H): $(KCONFIG_CONFIG) Kconfig scripts/kconfig.py | $(DEPS_STAMP)
+	$(PY) scripts/kconfig.py header $@
+
+# ---- product: static musl binary --------------------------------------------
+PROD_OBJS := $(addprefix $(B)/prod/,$(obj-y))
+$(B)/prod/%.o: %.c $(CFG_H) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(PROD_CC) $(BASE_CFLAGS) $(PROD_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUT): $(PROD_OBJS) $(DEPS_STAMP)
+	$(PROD_CC) $(PROD_CFLAGS) $(PROD_LDFLAGS) -o $@ $(PROD_OBJS) $(LIBS-y)
+ifneq ($(CONFIG_SANITIZE),y)
+	@scripts/check-static.sh $@
+endif
+
+-include $(PROD_OBJS:.o=.d)
+
+# ---- host builds: unit tests and fuzz replay under ASan/UBSan ----------------
+HOST_NET := $(addprefix $(B)/host/,$(NET_OBJS))
+$(B)/host/%.o: %.c $(CFG_H)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOST_CC) $(BASE_CFLAGS) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+-include $(HOST_NET:.o=.d)
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJS := $(addprefix $(B)/host/,$(UNIT_SRCS:.c=.o))
+$(B)/unit: $(UNIT_OBJS) $(HOST_NET)
+	$(HOST_CC) $(SAN) -o $@ $^
+-include $(UNIT_OBJS:.o=.d)
+
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(notdir $(FUZZ_SRCS:.c=))
+REPLAY := $(addprefix $(B)/replay/,$(FUZZ_NAMES))
+$(B)/replay/%: $(B)/host/tests/fuzz/%.o $(B)/host/tests/fuzz/replay.o $(HOST_NET)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(SAN) -o $@ $^
+
+unit: $(B)/unit
+	$(B)/unit
+
+fuzz-replay: $(REPLAY)
+	@for t in $(FUZZ_NAMES); do \
+		$(B)/replay/$$t tests/fuzz/corpus/$$t tests/fuzz/crashes/$$t || exit 1; \
+	done
+
+systest: $(OUT)
+	$(PY) -m pytest -q tests/system
+
+check: unit fuzz-replay layering systest
+
+# Dependency rules of ARCHITECTURE.md, read from the #include lines.
+layering:
+	@scripts/check-layering.sh
+
+# ---- libFuzzer (clang) ----------------------------------------------------------
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined
+$(B)/fuzz/%: tests/fuzz/%.c $(NET_OBJS:.o=.c) $(CFG_H)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BASE_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(NET_OBJS:.o=.c)
+
+fuzz: $(addprefix $(B)/fuzz/,$(FUZZ_NAMES))
+	@for t in $(FUZZ_NAMES); do \
+		mkdir -p $(B)/fuzz-corpus/$$t tests/fuzz/crashes/$$t; \
+		echo "== $$t ($(FUZZ_SECONDS) s)"; \
+		$(B)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=tests/fuzz/crashes/$$t/ \
+			$(B)/fuzz-corpus/$$t tests/fuzz/corpus/$$t 2>&1 \
+			| grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|==[0-9]+==ERROR|SUMMARY)' ; \
+		[ $${PIPESTATUS[0]:-0} = 0 ] || exit 1; \
+	done
+
+# ---- size report ------------------------------------------------------------------
+size: $(DEPS_STAMP)
+	@scripts/size.sh
+
+clean:
+	rm -rf $(B) xfrsync
+distclean: clean
+	rm -rf $(DEPS_DIR) .config .config.old

@@ -1,0 +1,37 @@
+/* main.c — the xfrsync command line: dispatch to subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "agent/decode.h"
+#include "xfrsync_config.h"
+
+static int
+version(void)
+{
+	printf("xfrsync %s\n", XFRSYNC_VERSION);
+	printf("options: %s\n", XFRSYNC_CONFIG_STRING);
+	return 0;
+}
+
+static int
+usage(FILE *f)
+{
+	fprintf(f, "usage: xfrsync --version\n"
+	    "       xfrsync decode [--tcp] FILE   print DNS messages like dig\n");
+	return f == stdout ? 0 : 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(stderr);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+		return version();
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return usage(stdout);
+	if (strcmp(argv[1], "decode") == 0)
+		return decode_main(argc - 1, argv + 1);
+	fprintf(stderr, "xfrsync: unknown command '%s'\n", argv[1]);
+	return usage(stderr);
+}
