@@ -28,10 +28,11 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-align -Wcast-qual 
 BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -I$(B) -I. $(WARN) \
 	-DXFRSYNC_VERSION='"$(VERSION)"' -ffile-prefix-map=$(CURDIR)/=
 PROD_CFLAGS := -Os -ffunction-sections -fdata-sections -fstack-protector-strong \
-	-D_FORTIFY_SOURCE=2 -I$(DEPS_DIR)/include
+	-D_FORTIFY_SOURCE=2 -isystem $(DEPS_DIR)/include
 PROD_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,relro,-z,now -Wl,--build-id=none
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-HOST_CFLAGS := -O1 -g $(SAN)
+# Debian's libbearssl-dev keeps its headers in /usr/include/bearssl.
+HOST_CFLAGS := -O1 -g $(SAN) -isystem /usr/include/bearssl
 
 -include $(KCONFIG_CONFIG)
 
@@ -40,11 +41,13 @@ HOST_CFLAGS := -O1 -g $(SAN)
 obj-y := net/err.o net/wire.o net/text.o net/name.o net/rrtype.o net/rdata.o \
 	net/rdata_text.o net/svcb.o net/base64.o net/msg.o net/msg_text.o \
 	net/zonetext.o net/serial.o
-# agent/: the command line.
+# agent/: the command line and the daemon.
 obj-y += agent/main.o agent/decode.o
 obj-$(CONFIG_SECCOMP) += agent/sandbox.o
 
 NET_OBJS := $(filter net/%,$(obj-y))
+# agent/ modules also unit-tested on the host (they own no sockets).
+AGENT_HOST :=
 LIBS-y :=
 LIBS-$(CONFIG_SECCOMP) += $(DEPS_DIR)/lib/libseccomp.a
 LIBS-y += $(DEPS_DIR)/lib/libbearssl.a
@@ -111,16 +114,18 @@ endif
 
 # ---- host builds: unit tests and fuzz replay under ASan/UBSan ----------------
 HOST_NET := $(addprefix $(B)/host/,$(NET_OBJS))
+HOST_AGENT := $(addprefix $(B)/host/,$(AGENT_HOST))
 $(B)/host/%.o: %.c $(CFG_H)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
 	$(Q)$(HOST_CC) $(BASE_CFLAGS) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
--include $(HOST_NET:.o=.d)
+-include $(HOST_NET:.o=.d) $(HOST_AGENT:.o=.d)
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS := $(addprefix $(B)/host/,$(UNIT_SRCS:.c=.o))
-$(B)/unit: $(UNIT_OBJS) $(HOST_NET)
-	$(HOST_CC) $(SAN) -o $@ $^
+HOST_LIBS := -lbearssl
+$(B)/unit: $(UNIT_OBJS) $(HOST_NET) $(HOST_AGENT)
+	$(HOST_CC) $(SAN) -o $@ $^ $(HOST_LIBS)
 -include $(UNIT_OBJS:.o=.d)
 
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -128,7 +133,7 @@ FUZZ_NAMES := $(notdir $(FUZZ_SRCS:.c=))
 REPLAY := $(addprefix $(B)/replay/,$(FUZZ_NAMES))
 $(B)/replay/%: $(B)/host/tests/fuzz/%.o $(B)/host/tests/fuzz/replay.o $(HOST_NET)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(SAN) -o $@ $^
+	$(HOST_CC) $(SAN) -o $@ $^ $(HOST_LIBS)
 
 unit: $(B)/unit
 	$(B)/unit
@@ -151,7 +156,7 @@ layering:
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined
 $(B)/fuzz/%: tests/fuzz/%.c $(NET_OBJS:.o=.c) $(CFG_H)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BASE_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(NET_OBJS:.o=.c)
+	$(CLANG) $(BASE_CFLAGS) -isystem /usr/include/bearssl $(FUZZ_FLAGS) -o $@ $< $(NET_OBJS:.o=.c) $(HOST_LIBS)
 
 fuzz: $(addprefix $(B)/fuzz/,$(FUZZ_NAMES))
 	@for t in $(FUZZ_NAMES); do \

@@ -20,6 +20,15 @@ dns_strerror(int err)
 	case DNS_ETOOBIG: return "message too large";
 	case DNS_ENOTYPE: return "unknown type or class";
 	case DNS_ECOMPRESS: return "compression pointer not allowed here";
+	case DNS_EBADKEY: return "BADKEY";
+	case DNS_EBADSIG: return "BADSIG";
+	case DNS_EBADTIME: return "BADTIME";
+	case DNS_ENOSIG: return "TSIG signature missing";
+	case DNS_EBADTRUNC: return "BADTRUNC";
+	case DNS_EXFR: return "transfer protocol violation";
+	case DNS_ELIMIT: return "limit exceeded";
+	case DNS_EDIVERGE: return "IXFR does not apply to the zone held";
+	case DNS_ERCODE: return "error RCODE";
 	default: return "unknown error";
 	}
 }

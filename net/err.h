@@ -22,7 +22,18 @@ enum dns_err {
 	DNS_EOPT = -11,     /* OPT misplaced or repeated */
 	DNS_ETOOBIG = -12,  /* message longer than the configured maximum */
 	DNS_ENOTYPE = -13,  /* unknown type or class mnemonic */
-	DNS_ECOMPRESS = -14 /* compression pointer where none is allowed */
+	DNS_ECOMPRESS = -14, /* compression pointer where none is allowed */
+	/* TSIG (RFC 8945) */
+	DNS_EBADKEY = -15,   /* key unknown, or the algorithm does not match */
+	DNS_EBADSIG = -16,   /* MAC does not verify */
+	DNS_EBADTIME = -17,  /* time outside the fudge, or going backwards */
+	DNS_ENOSIG = -18,    /* a signature was required and is missing */
+	DNS_EBADTRUNC = -19, /* truncated MAC */
+	/* Zone transfers */
+	DNS_EXFR = -20,      /* transfer answer breaks the protocol's rules */
+	DNS_ELIMIT = -21,    /* a configured limit was exceeded */
+	DNS_EDIVERGE = -22,  /* IXFR deletes a missing RR or adds a present one */
+	DNS_ERCODE = -23     /* the server answered with an error RCODE */
 };
 
 /* A short English description of a DNS_E* code (never NULL). */

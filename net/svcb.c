@@ -6,7 +6,8 @@
  * test zone; tests/unit/test_svcb.c holds what they printed:
  *
  *   - params in wire order, each as " key" alone when its value is empty
- *     (no-default-alpn, an empty ech or keyNNNNN), else " key=value";
+ *     (no-default-alpn, keyNNNNN, and an empty ech, which BIND 9.18
+ *     accepts and so do we), else " key=value";
  *   - names for keys 0..6 only: key 7 prints as key7 (dohpath is
  *     accepted on input but not printed by 9.18);
  *   - mandatory=alpn,port and the hints as bare comma lists, port in
@@ -22,6 +23,10 @@
  * is the rest of the token after '=' or a quoted string glued to it;
  * alpn is unescaped twice (string, then list: "\X" is X, ',' splits);
  * mandatory, port, the hints and ech take no escapes.
+ *
+ * Checks are per key only.  named also insists that the keys listed in
+ * mandatory be present, that no-default-alpn come with alpn, and that
+ * dohpath be a URI template with {?dns}; nothing here enforces those.
  */
 #include <string.h>
 
@@ -107,8 +112,8 @@ check_value(uint16_t key, const uint8_t *v, size_t n)
 		return n == 2 ? 0 : DNS_ERDATA;
 	case KEY_IPV4HINT:
 		return n > 0 && n % 4 == 0 ? 0 : DNS_ERDATA;
-	case KEY_ECH:
-		return n > 0 ? 0 : DNS_ERDATA;
+	case KEY_ECH: /* BIND 9.18 serves an empty ech; so must we */
+		return 0;
 	case KEY_IPV6HINT:
 		return n > 0 && n % 16 == 0 ? 0 : DNS_ERDATA;
 	default: /* dohpath and unknown keys: any bytes */
@@ -298,7 +303,8 @@ put_base64(struct dns_wr *w, const char *s, size_t n)
 	    w->cap - w->off));
 }
 
-/* Keys of mandatory, kept in ascending order as they are added. */
+/* Keys of mandatory, kept in ascending order as they are added (a
+ * repeated one is left for dns_svcb_check to refuse). */
 static int
 put_mandatory(struct dns_wr *w, const char *s, size_t n)
 {
@@ -316,9 +322,7 @@ put_mandatory(struct dns_wr *w, const char *s, size_t n)
 		for (at = w->off - 2; at > base; at -= 2) {
 			uint16_t prev = dns_get16(w->buf + at - 2);
 
-			if (prev == key)
-				return DNS_ESYNTAX;
-			if (prev < key)
+			if (prev <= key)
 				break;
 			dns_wr_put16(w, at, prev);
 			dns_wr_put16(w, at - 2, key);
@@ -345,15 +349,13 @@ put_hints(struct dns_wr *w, const char *s, size_t n, size_t size)
 	return w->err;
 }
 
-/*
- * Next byte of the character-string c, its \X and \DDD escapes decoded:
- * 0..255, CS_END at its end, or DNS_ESYNTAX.
- */
+/* A character-string read one byte at a time. */
 struct cs {
 	const char *s;
 	size_t n, i;
 };
 
+/* Next byte of c, \X and \DDD decoded: 0..255, CS_END, or DNS_ESYNTAX. */
 static int
 cs_get(struct cs *c)
 {
@@ -379,7 +381,7 @@ end_id(struct dns_wr *w, size_t at)
 
 	if (w->err)
 		return w->err;
-	if (len == 0 || len > 255)
+	if (len > 255) /* an empty one is left for dns_svcb_check */
 		return DNS_ESYNTAX;
 	w->buf[at] = (uint8_t)len;
 	return 0;
@@ -454,25 +456,21 @@ reverse(uint8_t *p, size_t n)
 
 /*
  * Move the param just written at buf[start..end) to its place among the
- * sorted ones before it (a rotation); DNS_ESYNTAX if its key is there.
+ * sorted ones before it (a rotation).  A repeated key lands next to its
+ * twin, for dns_svcb_check to refuse.
  */
-static int
+static void
 insert_param(uint8_t *buf, size_t start, size_t end)
 {
-	uint16_t key = dns_get16(buf + start), k;
+	uint16_t key = dns_get16(buf + start);
 	size_t at;
 
-	for (at = 0; at < start; at += 4 + (size_t)dns_get16(buf + at + 2)) {
-		k = dns_get16(buf + at);
-		if (k == key)
-			return DNS_ESYNTAX;
-		if (k > key)
+	for (at = 0; at < start; at += 4 + (size_t)dns_get16(buf + at + 2))
+		if (dns_get16(buf + at) > key)
 			break;
-	}
 	reverse(buf + at, start - at);
 	reverse(buf + start, end - start);
 	reverse(buf + at, end - at);
-	return 0;
 }
 
 /* Is the next character of k glued to the token just read? */
@@ -532,7 +530,8 @@ parse_param(struct dns_tok *k, const char *s, size_t n, struct dns_wr *w)
 	if ((len = w->off - start - 4) > 65535)
 		return DNS_ESYNTAX;
 	dns_wr_put16(w, start + 2, (uint16_t)len);
-	return insert_param(w->buf, start, w->off);
+	insert_param(w->buf, start, w->off);
+	return 0;
 }
 
 int

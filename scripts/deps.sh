@@ -6,7 +6,7 @@ set -eu
 
 PKGS="make gcc musl-tools musl-dev linux-libc-dev gperf dpkg-dev
       python3 python3-kconfiglib python3-pytest python3-dnspython
-      clang libclang-rt-14-dev
+      clang libclang-rt-14-dev libbearssl-dev libseccomp-dev
       bind9 bind9-utils bind9-dnsutils knot knot-dnsutils"
 
 missing=""
