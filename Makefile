@@ -40,14 +40,18 @@ HOST_CFLAGS := -O1 -g $(SAN) -isystem /usr/include/bearssl
 # net/: the DNS codec, always built.
 obj-y := net/err.o net/wire.o net/text.o net/name.o net/rrtype.o net/rdata.o \
 	net/rdata_text.o net/svcb.o net/base64.o net/msg.o net/msg_text.o \
-	net/zonetext.o net/serial.o
+	net/zonetext.o net/serial.o net/frame.o net/xfr.o net/soaq.o \
+	net/notify.o
+obj-$(CONFIG_TSIG) += net/tsig.o
 # agent/: the command line and the daemon.
-obj-y += agent/main.o agent/decode.o
+obj-y += agent/main.o agent/decode.o agent/zone.o agent/conf.o agent/fetch.o \
+	agent/log.o agent/loop.o agent/xfrjob.o agent/soacheck.o agent/zones.o \
+	agent/notifyd.o agent/ctl.o agent/ctlclient.o agent/daemon.o agent/keyfile.o
 obj-$(CONFIG_SECCOMP) += agent/sandbox.o
 
 NET_OBJS := $(filter net/%,$(obj-y))
 # agent/ modules also unit-tested on the host (they own no sockets).
-AGENT_HOST :=
+AGENT_HOST := agent/zone.o agent/conf.o agent/keyfile.o
 LIBS-y :=
 LIBS-$(CONFIG_SECCOMP) += $(DEPS_DIR)/lib/libseccomp.a
 LIBS-y += $(DEPS_DIR)/lib/libbearssl.a
@@ -105,7 +109,8 @@ $(B)/prod/%.o: %.c $(CFG_H) | $(DEPS_STAMP)
 	$(Q)$(PROD_CC) $(BASE_CFLAGS) $(PROD_CFLAGS) -MMD -MP -c $< -o $@
 
 $(OUT): $(PROD_OBJS) $(DEPS_STAMP)
-	$(PROD_CC) $(PROD_CFLAGS) $(PROD_LDFLAGS) -o $@ $(PROD_OBJS) $(LIBS-y)
+	@echo "  LD      $@"
+	$(Q)$(PROD_CC) $(PROD_CFLAGS) $(PROD_LDFLAGS) -o $@ $(PROD_OBJS) $(LIBS-y)
 ifneq ($(CONFIG_SANITIZE),y)
 	@scripts/check-static.sh $@
 endif
@@ -125,7 +130,8 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS := $(addprefix $(B)/host/,$(UNIT_SRCS:.c=.o))
 HOST_LIBS := -lbearssl
 $(B)/unit: $(UNIT_OBJS) $(HOST_NET) $(HOST_AGENT)
-	$(HOST_CC) $(SAN) -o $@ $^ $(HOST_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(HOST_CC) $(SAN) -o $@ $^ $(HOST_LIBS)
 -include $(UNIT_OBJS:.o=.d)
 
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -133,7 +139,8 @@ FUZZ_NAMES := $(notdir $(FUZZ_SRCS:.c=))
 REPLAY := $(addprefix $(B)/replay/,$(FUZZ_NAMES))
 $(B)/replay/%: $(B)/host/tests/fuzz/%.o $(B)/host/tests/fuzz/replay.o $(HOST_NET)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(SAN) -o $@ $^ $(HOST_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(HOST_CC) $(SAN) -o $@ $^ $(HOST_LIBS)
 
 unit: $(B)/unit
 	$(B)/unit
@@ -156,7 +163,8 @@ layering:
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined
 $(B)/fuzz/%: tests/fuzz/%.c $(NET_OBJS:.o=.c) $(CFG_H)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BASE_CFLAGS) -isystem /usr/include/bearssl $(FUZZ_FLAGS) -o $@ $< $(NET_OBJS:.o=.c) $(HOST_LIBS)
+	@echo "  FUZZ    $@"
+	$(Q)$(CLANG) $(BASE_CFLAGS) -isystem /usr/include/bearssl $(FUZZ_FLAGS) -o $@ $< $(NET_OBJS:.o=.c) $(HOST_LIBS)
 
 fuzz: $(addprefix $(B)/fuzz/,$(FUZZ_NAMES))
 	@for t in $(FUZZ_NAMES); do \

@@ -2,7 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agent/ctl.h"
+#include "agent/daemon.h"
 #include "agent/decode.h"
+#include "agent/fetch.h"
 #include "xfrsync_config.h"
 
 static int
@@ -17,6 +20,12 @@ static int
 usage(FILE *f)
 {
 	fprintf(f, "usage: xfrsync --version\n"
+	    "       xfrsync run [-c FILE] [-d] [-v] [-n]   the daemon\n"
+	    "       xfrsync ctl [-c FILE] status | refresh ZONE | "
+	    "retransfer ZONE | dump ZONE\n"
+	    "       xfrsync fetch [-y ALG:NAME:SECRET | -k KEYFILE] [-p PORT]\n"
+	    "                     [--ixfr SERIAL | --axfr] [-t SECONDS] "
+	    "@HOST ZONE\n"
 	    "       xfrsync decode [--tcp] FILE   print DNS messages like dig\n");
 	return f == stdout ? 0 : 2;
 }
@@ -32,6 +41,12 @@ main(int argc, char **argv)
 		return usage(stdout);
 	if (strcmp(argv[1], "decode") == 0)
 		return decode_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "fetch") == 0)
+		return fetch_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "run") == 0)
+		return daemon_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "ctl") == 0)
+		return ctl_main(argc - 1, argv + 1);
 	fprintf(stderr, "xfrsync: unknown command '%s'\n", argv[1]);
 	return usage(stderr);
 }
