@@ -42,7 +42,9 @@ obj-y := net/err.o net/wire.o net/text.o net/name.o net/rrtype.o net/rdata.o \
 	net/rdata_text.o net/svcb.o net/base64.o net/msg.o net/msg_text.o \
 	net/zonetext.o net/serial.o net/frame.o net/xfr.o net/soaq.o \
 	net/notify.o
-obj-$(CONFIG_TSIG) += net/tsig.o
+# TSIG code is always built; CONFIG_TSIG and its algorithm options decide
+# what it accepts (with none, every key is refused).
+obj-y += net/tsig.o
 # agent/: the command line and the daemon.
 obj-y += agent/main.o agent/decode.o agent/zone.o agent/conf.o agent/fetch.o \
 	agent/log.o agent/loop.o agent/xfrjob.o agent/soacheck.o agent/zones.o \
