@@ -50,10 +50,18 @@ obj-y += agent/main.o agent/decode.o agent/zone.o agent/conf.o agent/fetch.o \
 	agent/log.o agent/loop.o agent/xfrjob.o agent/soacheck.o agent/zones.o \
 	agent/notifyd.o agent/ctl.o agent/ctlclient.o agent/daemon.o agent/keyfile.o
 obj-$(CONFIG_SECCOMP) += agent/sandbox.o
+# AWS transport (issue 4): each line is owned by the module it names.
+SIGV4_OBJS :=
+HTTP_OBJS := net/stream_plain.o
+TLS_OBJS :=
+obj-y += $(SIGV4_OBJS) $(HTTP_OBJS)
+obj-$(CONFIG_TLS) += $(TLS_OBJS)
 
 NET_OBJS := $(filter net/%,$(obj-y))
 # agent/ modules also unit-tested on the host (they own no sockets).
 AGENT_HOST := agent/zone.o agent/conf.o agent/keyfile.o
+# sigv4/ is pure: unit-tested on the host with the rest.
+AGENT_HOST += $(SIGV4_OBJS)
 LIBS-y :=
 LIBS-$(CONFIG_SECCOMP) += $(DEPS_DIR)/lib/libseccomp.a
 LIBS-y += $(DEPS_DIR)/lib/libbearssl.a

@@ -11,6 +11,7 @@
 #include "agent/log.h"
 #include "agent/loop.h"
 #include "agent/notifyd.h"
+#include "agent/zone.h"
 #include "agent/zones.h"
 
 #define DEFAULT_CONF "/etc/xfrsync/xfrsync.conf"
@@ -73,6 +74,13 @@ usage(void)
 	return 2;
 }
 
+static void
+on_yield(void *ctx)
+{
+	(void)ctx;
+	notifyd_service();
+}
+
 static int
 start(struct conf *c, int foreground)
 {
@@ -83,6 +91,7 @@ start(struct conf *c, int foreground)
 		return -1;
 	if (!foreground && daemon(0, 0) != 0)
 		fatal("daemon");
+	zone_set_yield(on_yield, NULL);
 	return zones_start(c);
 }
 

@@ -35,6 +35,7 @@ struct fetch {
 	uint16_t qtype;
 	uint32_t serial;
 	int timeout_ms;
+	unsigned long max_rrs;
 	struct tsig_key key;
 	int have_key;
 };
@@ -42,19 +43,36 @@ struct fetch {
 static struct xfr_ctx xc;
 static struct dns_frame fr;
 static struct tsig_ctx tc;
-static char line[DNS_PRINT_LINE_MAX];
+
+/*
+ * The text of the transfer, kept until it is verified: a transfer that
+ * fails half-way (or falls back to AXFR) must print nothing of itself.
+ */
+static char *text;
+static size_t text_len, text_cap;
 
 static int
 print_rr(void *ctx, enum xfr_op op, const struct dns_rr *rr)
 {
 	struct dns_tb t;
+	size_t n;
 
 	(void)ctx;
 	(void)op;
-	dns_tb_init(&t, line, sizeof line);
+	if (text_cap - text_len < DNS_PRINT_LINE_MAX + 1) {
+		size_t cap = text_cap ? 2 * text_cap : 4 * DNS_PRINT_LINE_MAX;
+		char *p = realloc(text, cap);
+
+		if (p == NULL)
+			return DNS_ESPACE;
+		text = p;
+		text_cap = cap;
+	}
+	dns_tb_init(&t, text + text_len, text_cap - text_len);
 	dns_rr_to_text(&t, rr);
-	dns_tb_end(&t);
-	puts(line);
+	n = dns_tb_end(&t);
+	text[text_len + n] = '\n';
+	text_len += n + 1;
 	return 0;
 }
 
@@ -175,8 +193,9 @@ transfer(const struct fetch *f, uint16_t qtype)
 		tsig_init(&tc, &f->key);
 	xfr_init(&xc, f->zone, qtype, f->serial, id, f->have_key ? &tc : NULL,
 	    print_rr, NULL);
-	xc.max_rrs = CFG_DEFAULT_MAX_RRS;
+	xc.max_rrs = f->max_rrs;
 	dns_frame_init(&fr);
+	text_len = 0;
 	n = xfr_query(&xc, q + 2, sizeof q - 2, (uint64_t)time(NULL));
 	if (n < 0) {
 		fprintf(stderr, "xfrsync fetch: query: %s\n", dns_strerror(n));
@@ -207,9 +226,10 @@ report(void)
 		    (unsigned long long)xc.rrs_in_answer, xc.messages);
 		break;
 	case XFR_FORM_IXFR:
-		fprintf(stderr, ";; IXFR: incremental, %u diffs from serial %lu "
-		    "to %lu, %u messages\n", xc.diffs, (unsigned long)xc.serial,
-		    (unsigned long)xc.new_serial, xc.messages);
+		fprintf(stderr, ";; IXFR: incremental, %u diff%s from serial %lu "
+		    "to %lu, %u messages\n", xc.diffs, xc.diffs == 1 ? "" : "s",
+		    (unsigned long)xc.serial, (unsigned long)xc.new_serial,
+		    xc.messages);
 		break;
 	default:
 		fprintf(stderr, ";; IXFR: up to date (server serial %lu, ours "
@@ -222,7 +242,8 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: xfrsync fetch [-y ALG:NAME:SECRET | -k KEYFILE] "
-	    "[-p PORT]\n\t[--ixfr SERIAL | --axfr] [-t SECONDS] @HOST ZONE\n");
+	    "[-p PORT]\n\t[--ixfr SERIAL | --axfr] [-t SECONDS] [--max-rrs N] "
+	    "@HOST ZONE\n");
 	return 2;
 }
 
@@ -278,6 +299,7 @@ parse_args(struct fetch *f, int argc, char **argv)
 
 	f->qtype = DNS_T_AXFR;
 	f->timeout_ms = 15000;
+	f->max_rrs = CFG_DEFAULT_MAX_RRS;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -307,6 +329,10 @@ parse_args(struct fetch *f, int argc, char **argv)
 			f->qtype = DNS_T_IXFR;
 			f->serial = (uint32_t)strtoul(argv[++i], &end, 10);
 			if (*end)
+				return -1;
+		} else if (strcmp(a, "--max-rrs") == 0 && i + 1 < argc) {
+			f->max_rrs = strtoul(argv[++i], &end, 10);
+			if (*end || f->max_rrs == 0)
 				return -1;
 		} else if (strcmp(a, "--axfr") == 0)
 			f->qtype = DNS_T_AXFR;
@@ -348,6 +374,9 @@ fetch_main(int argc, char **argv)
 	tsig_key_wipe(&f.key);
 	if (rc != 0)
 		return 1;
+	if (text_len > 0 && fwrite(text, 1, text_len, stdout) != text_len)
+		return 1;
+	free(text);
 	report();
 	return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -11,6 +11,7 @@
 #include "net/base64.h"
 #include "net/err.h"
 #include "net/name.h"
+#include "xfrsync_config.h"
 
 /* Zero n bytes so that the compiler cannot drop the stores. */
 static void
@@ -107,7 +108,8 @@ keyfile_open(struct keyfile_lex *lx, const char *path, char *err,
 	lx->err = err;
 	lx->errlen = errlen;
 	lx->line = lx->next_line = 1;
-	lx->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO must not hang us before the S_ISREG check. */
+	lx->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (lx->fd < 0 || fstat(lx->fd, &st) != 0) {
 		if (errlen > 0)
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -369,8 +371,8 @@ keyfile_expect_end(struct keyfile_lex *lx, const char *what)
 	case KEYFILE_ERR:
 		return -1;
 	default:
-		return keyfile_error(lx, "unexpected %s after %s",
-		    keyfile_quote(lx), what);
+		return keyfile_error(lx, "unexpected %s after %s (a statement "
+		    "ends at ; or a newline)", keyfile_quote(lx), what);
 	}
 }
 
@@ -543,6 +545,9 @@ keyfile_parse_key(struct keyfile_lex *lx, struct tsig_key *k)
 	struct keytext kt;
 	int rc;
 
+	if (!CFG_TSIG)
+		return keyfile_error(lx, "key: TSIG is not enabled in this "
+		    "build");
 	memset(&kt, 0, sizeof kt);
 	rc = key_parse(lx, &kt, k);
 	wipe(&kt, sizeof kt);

@@ -369,3 +369,32 @@ notifyd_stop(void)
 		if (conns[i].used)
 			conn_close(&conns[i]);
 }
+
+void
+notifyd_service(void)
+{
+	static int busy;
+	struct pollfd pf[2 * CONF_LISTEN_MAX + TCP_CONN_MAX];
+	struct loop_io *io[2 * CONF_LISTEN_MAX + TCP_CONN_MAX];
+	size_t i, n = 0;
+
+	if (busy)
+		return;
+	busy = 1;
+	for (i = 0; i < nls; i++, n++) {
+		io[n] = &ls[i].io;
+		pf[n].fd = ls[i].io.fd;
+		pf[n].events = POLLIN;
+	}
+	for (i = 0; conns != NULL && i < TCP_CONN_MAX; i++)
+		if (conns[i].used) {
+			io[n] = &conns[i].io;
+			pf[n].fd = conns[i].io.fd;
+			pf[n++].events = POLLIN;
+		}
+	if (poll(pf, (nfds_t)n, 0) > 0)
+		for (i = 0; i < n; i++)
+			if (pf[i].revents != 0)
+				io[i]->cb(io[i], pf[i].revents);
+	busy = 0;
+}

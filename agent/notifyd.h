@@ -20,4 +20,11 @@ int notifyd_start(const struct conf *c);
 void notifyd_conf(const struct conf *c);
 void notifyd_stop(void);
 
+/*
+ * Answer whatever NOTIFYs are waiting, without blocking.  Called from
+ * inside long computations (the zone store's yield hook) so that a big
+ * transfer finishing never delays another zone's NOTIFY.
+ */
+void notifyd_service(void);
+
 #endif

@@ -128,26 +128,68 @@ shrink(void *p, size_t n)
 	return np != NULL ? np : p;
 }
 
-/* ---- merge sort of indices ------------------------------------------------ */
+/* ---- sorting indices ------------------------------------------------------ */
 
-typedef int (*cmp_fn)(const struct zone_build *b, uint32_t x, uint32_t y);
+typedef int (*cmp_fn)(const void *ctx, uint32_t x, uint32_t y);
+
+/* The agent's hook for staying responsive during long finishes. */
+static void (*yield_fn)(void *ctx);
+static void *yield_ctx;
+static size_t yield_work;
+
+void
+zone_set_yield(void (*fn)(void *ctx), void *ctx)
+{
+	yield_fn = fn;
+	yield_ctx = ctx;
+}
+
+/* Count n units of work; every YIELD_EVERY of them, call the hook. */
+#define YIELD_EVERY 65536
+static void
+tick(size_t n)
+{
+	yield_work += n;
+	if (yield_work >= YIELD_EVERY) {
+		yield_work = 0;
+		if (yield_fn != NULL)
+			yield_fn(yield_ctx);
+	}
+}
 
 /* Merge src[lo, mid) and src[mid, hi) into dst; stable. */
 static void
 merge(const uint32_t *src, uint32_t *dst, size_t lo, size_t mid, size_t hi,
-    cmp_fn cmp, const struct zone_build *b)
+    cmp_fn cmp, const void *ctx)
 {
 	size_t i = lo, j = mid, k = lo;
 
-	if (mid >= hi || cmp(b, src[mid - 1], src[mid]) <= 0) {
+	if (mid >= hi || cmp(ctx, src[mid - 1], src[mid]) <= 0) {
 		memcpy(dst + lo, src + lo, (hi - lo) * sizeof *src);
 		return;
 	}
-	while (i < mid && j < hi)
-		dst[k++] = cmp(b, src[j], src[i]) < 0 ? src[j++] : src[i++];
+	while (i < mid && j < hi) {
+		dst[k++] = cmp(ctx, src[j], src[i]) < 0 ? src[j++] : src[i++];
+		tick(1);
+	}
 	memcpy(dst + k, src + i, (mid - i) * sizeof *src);
 	k += mid - i;
 	memcpy(dst + k, src + j, (hi - j) * sizeof *src);
+}
+
+/* Stable insertion sort, for short runs. */
+static void
+isort(uint32_t *v, size_t n, cmp_fn cmp, const void *ctx)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		uint32_t x = v[i];
+
+		for (j = i; j > 0 && cmp(ctx, v[j - 1], x) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 /*
@@ -155,13 +197,15 @@ merge(const uint32_t *src, uint32_t *dst, size_t lo, size_t mid, size_t hi,
  * so input that arrives sorted (as most AXFRs do) sorts in O(n) compares.
  */
 static int
-msort(uint32_t *v, size_t n, cmp_fn cmp, const struct zone_build *b)
+msort(uint32_t *v, size_t n, cmp_fn cmp, const void *ctx)
 {
 	uint32_t *tmp, *src = v, *dst, *t;
 	size_t w, lo;
 
-	if (n < 2)
+	if (n <= 16) {
+		isort(v, n, cmp, ctx);
 		return 0;
+	}
 	if ((tmp = malloc(n * sizeof *tmp)) == NULL)
 		return ZONE_ENOMEM;
 	dst = tmp;
@@ -170,7 +214,8 @@ msort(uint32_t *v, size_t n, cmp_fn cmp, const struct zone_build *b)
 			size_t mid = n - lo > w ? lo + w : n;
 			size_t hi = n - mid > w ? mid + w : n;
 
-			merge(src, dst, lo, mid, hi, cmp, b);
+			merge(src, dst, lo, mid, hi, cmp, ctx);
+			tick(16);
 		}
 		t = src;
 		src = dst;
@@ -189,14 +234,13 @@ build_free(struct zone_build *b)
 {
 	free(b->names);
 	free(b->off);
-	free(b->hash);
 	free(b->recs);
 	free(b->rd);
 	b->names = b->rd = NULL;
-	b->off = b->hash = NULL;
+	b->off = NULL;
 	b->recs = NULL;
 	b->names_len = b->names_cap = b->nowners = b->off_cap = 0;
-	b->hash_cap = b->nrecs = b->recs_cap = b->rd_len = b->rd_cap = 0;
+	b->nrecs = b->recs_cap = b->rd_len = b->rd_cap = b->names_dup = 0;
 }
 
 static int
@@ -243,51 +287,20 @@ zone_build_abort(struct zone_build *b)
 	b->err = DNS_EXFR;
 }
 
-/* FNV-1a over the name with ASCII letters lowered. */
-static uint32_t
-name_hash(const uint8_t *n, size_t len)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		uint8_t c = n[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (uint8_t)(c + 32);
-		h = (h ^ c) * 16777619u;
-	}
-	return h;
-}
-
+/*
+ * The owner id of name: the previous RR's owner if it is the same (AXFRs
+ * send an owner's RRs together), else a new id.  An owner seen again later
+ * gets another id; sorting merges the two (sort_owners()).
+ */
 static int
-hash_grow(struct zone_build *b)
-{
-	size_t cap = b->hash_cap ? 2 * b->hash_cap : 1024, i, k;
-	uint32_t *tab = calloc(cap, sizeof *tab);
-
-	if (tab == NULL)
-		return ZONE_ENOMEM;
-	for (i = 0; i < b->nowners; i++) {
-		const uint8_t *n = b->names + b->off[i];
-
-		k = name_hash(n, dns_name_len(n)) & (cap - 1);
-		while (tab[k] != 0)
-			k = (k + 1) & (cap - 1);
-		tab[k] = (uint32_t)i + 1;
-	}
-	free(b->hash);
-	b->hash = tab;
-	b->hash_cap = cap;
-	return 0;
-}
-
-/* Append a new owner; the hash slot k is free. */
-static int
-owner_new(struct zone_build *b, const uint8_t *name, size_t len, size_t k)
+intern(struct zone_build *b, const uint8_t *name, size_t len, uint32_t *id)
 {
 	void *np;
 
+	if (b->nowners > 0 && dns_name_eq(b->names + b->off[b->last], name)) {
+		*id = b->last;
+		return 0;
+	}
 	if (b->nowners >= NONE - 1 || b->names_len + len > ARENA_MAX)
 		return DNS_ELIMIT;
 	if (b->names_len + len > b->names_cap) {
@@ -304,35 +317,7 @@ owner_new(struct zone_build *b, const uint8_t *name, size_t len, size_t k)
 	memcpy(b->names + b->names_len, name, len);
 	b->off[b->nowners] = (uint32_t)b->names_len;
 	b->names_len += len;
-	b->hash[k] = (uint32_t)b->nowners + 1;
-	b->last = (uint32_t)b->nowners++;
-	return 0;
-}
-
-/* The owner id of name, interned on first sight (keeping its case). */
-static int
-intern(struct zone_build *b, const uint8_t *name, size_t len, uint32_t *id)
-{
-	size_t k, mask;
-	int rc;
-
-	if (b->nowners > 0 && dns_name_eq(b->names + b->off[b->last], name)) {
-		*id = b->last;
-		return 0;
-	}
-	if ((b->nowners + 1) * 2 > b->hash_cap && (rc = hash_grow(b)) != 0)
-		return rc;
-	mask = b->hash_cap - 1;
-	for (k = name_hash(name, len) & mask; b->hash[k] != 0;
-	    k = (k + 1) & mask) {
-		if (dns_name_eq(b->names + b->off[b->hash[k] - 1], name)) {
-			*id = b->last = b->hash[k] - 1;
-			return 0;
-		}
-	}
-	if ((rc = owner_new(b, name, len, k)) != 0)
-		return rc;
-	*id = b->last;
+	*id = b->last = (uint32_t)b->nowners++;
 	return 0;
 }
 
@@ -406,7 +391,7 @@ record(struct zone_build *b, const uint8_t *owner, uint16_t type,
 		return b->err;
 	if (rdlen > 65535)
 		return build_fail(b, DNS_ERDATA);
-	if ((del && b->base == NULL) || dns_type_is_meta(type) ||
+	if ((del && b->base == NULL) || type == 0 || dns_type_is_meta(type) ||
 	    !dns_name_is_sub(owner, b->apex))
 		return build_fail(b, DNS_EXFR);
 	olen = dns_name_len(owner);
@@ -433,23 +418,114 @@ zone_build_del(struct zone_build *b, const uint8_t *owner, uint16_t type,
 
 /* ---- building: sorting --------------------------------------------------------- */
 
-static int
-cmp_owner(const struct zone_build *b, uint32_t x, uint32_t y)
+/*
+ * Sort keys of the owners: the labels below the apex from the top down,
+ * ASCII-lowered, a 0x00 byte as 00 FF, each label ended by 00 00, held
+ * like RDATA (u16 length, bytes) so that rd_cmp() on two keys is RFC 4034
+ * §6.1 order: far cheaper than dns_name_cmp() inside a sort.
+ */
+struct keys {
+	uint8_t *k;
+	uint32_t *off;  /* owner id -> offset of its key in k */
+	size_t len, cap;
+};
+
+/* Key of name without its last skip labels into out[2 + 510]. */
+static size_t
+owner_key(const uint8_t *name, unsigned skip, uint8_t *out)
 {
-	return dns_name_cmp(b->names + b->off[x], b->names + b->off[y]);
+	uint8_t lab[DNS_NAME_MAX / 2 + 1];
+	unsigned n = 0, i;
+	size_t o = 2, k;
+
+	for (k = 0; name[k] != 0; k += 1 + (size_t)name[k])
+		lab[n++] = (uint8_t)k;
+	for (i = n - skip; i-- > 0;) {
+		const uint8_t *l = name + lab[i];
+
+		for (k = 1; k <= l[0]; k++) {
+			uint8_t c = l[k];
+
+			out[o++] = c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+			if (c == 0)
+				out[o++] = 0xff;
+		}
+		out[o++] = 0;
+		out[o++] = 0;
+	}
+	out[0] = (uint8_t)((o - 2) >> 8);
+	out[1] = (uint8_t)(o - 2);
+	return o;
 }
 
-/* (owner rank, type, RDATA); equal records keep stream order (stable). */
 static int
-cmp_rec(const struct zone_build *b, uint32_t x, uint32_t y)
+keys_make(const struct zone_build *b, struct keys *ks)
 {
-	const struct zone_brr *p = b->recs + x, *q = b->recs + y;
+	unsigned skip = dns_name_labels(b->apex);
+	uint8_t key[2 + 2 * DNS_NAME_MAX];
+	size_t i, n;
+	void *np;
 
-	if (p->owner != q->owner)
-		return p->owner < q->owner ? -1 : 1;
-	if (p->type != q->type)
-		return p->type < q->type ? -1 : 1;
-	return rd_cmp(b->rd + p->rd, b->rd + q->rd);
+	memset(ks, 0, sizeof *ks);
+	if ((ks->off = malloc(b->nowners * sizeof *ks->off)) == NULL)
+		return ZONE_ENOMEM;
+	for (i = 0; i < b->nowners; i++) {
+		n = owner_key(b->names + b->off[i], skip, key);
+		if (ks->len + n > ARENA_MAX)
+			return DNS_ELIMIT;
+		if (ks->len + n > ks->cap) {
+			if (!(np = grow(ks->k, &ks->cap, ks->len + n, 1)))
+				return ZONE_ENOMEM;
+			ks->k = np;
+		}
+		memcpy(ks->k + ks->len, key, n);
+		ks->off[i] = (uint32_t)ks->len;
+		ks->len += n;
+	}
+	return 0;
+}
+
+static int
+cmp_key(const void *ctx, uint32_t x, uint32_t y)
+{
+	const struct keys *ks = ctx;
+
+	return rd_cmp(ks->k + ks->off[x], ks->k + ks->off[y]);
+}
+
+/*
+ * Owner ids in canonical order into ord[nowners], then rank[id]: equal
+ * names (an owner seen again after other owners) share a rank, and the
+ * first one received gives the name (the sort is stable).  Afterwards
+ * ord[r] is the id that names rank r, and *nranks the number of ranks.
+ */
+static int
+sort_owners(struct zone_build *b, uint32_t *ord, uint32_t *rank,
+    size_t *nranks)
+{
+	struct keys ks;
+	size_t i, r = 0;
+	int rc;
+
+	for (i = 0; i < b->nowners; i++)
+		ord[i] = (uint32_t)i;
+	if ((rc = keys_make(b, &ks)) == 0 &&
+	    (rc = msort(ord, b->nowners, cmp_key, &ks)) == 0) {
+		for (i = 0; i < b->nowners; i++) {
+			uint32_t id = ord[i];
+
+			if (i > 0 && cmp_key(&ks, ord[r - 1], id) == 0) {
+				b->names_dup += dns_name_len(b->names +
+				    b->off[id]);
+			} else
+				ord[r++] = id;
+			rank[id] = (uint32_t)r - 1;
+		}
+		*nranks = r;
+	}
+	free(ks.k);
+	free(ks.off);
+	return rc;
 }
 
 /*
@@ -461,50 +537,96 @@ rank_owners(struct zone_build *b)
 {
 	size_t i, n = b->nowners;
 	uint32_t *ord, *rank;
+	int rc;
 
-	free(b->hash);
-	b->hash = NULL;
-	b->hash_cap = 0;
 	if (n == 0)
 		return 0;
-	if ((ord = malloc(n * sizeof *ord)) == NULL)
-		return ZONE_ENOMEM;
-	for (i = 0; i < n; i++)
-		ord[i] = (uint32_t)i;
-	if (msort(ord, n, cmp_owner, b) != 0 ||
-	    (rank = malloc(n * sizeof *rank)) == NULL) {
-		free(ord);
-		return ZONE_ENOMEM;
+	ord = malloc(n * sizeof *ord);
+	rank = malloc(n * sizeof *rank);
+	rc = ord && rank ? sort_owners(b, ord, rank, &n) : ZONE_ENOMEM;
+	if (rc == 0) {
+		for (i = 0; i < b->nrecs; i++)
+			b->recs[i].owner = rank[b->recs[i].owner];
+		for (i = 0; i < n; i++)
+			ord[i] = b->off[ord[i]];
+		free(b->off);
+		b->off = ord;
+		b->off_cap = b->nowners = n;
+		ord = NULL;
 	}
-	for (i = 0; i < n; i++)
-		rank[ord[i]] = (uint32_t)i;
-	for (i = 0; i < b->nrecs; i++)
-		b->recs[i].owner = rank[b->recs[i].owner];
-	for (i = 0; i < n; i++)
-		ord[i] = b->off[ord[i]];
 	free(rank);
-	free(b->off);
-	b->off = ord;
-	b->off_cap = n;
-	return 0;
+	free(ord);
+	return rc;
 }
 
-/* *ixp: record indices in canonical order (then stream order). */
+/* (type, RDATA) of two records of one owner; ties keep stream order. */
+static int
+cmp_rec(const void *ctx, uint32_t x, uint32_t y)
+{
+	const struct zone_build *b = ctx;
+	const struct zone_brr *p = b->recs + x, *q = b->recs + y;
+
+	if (p->type != q->type)
+		return p->type < q->type ? -1 : 1;
+	return rd_cmp(b->rd + p->rd, b->rd + q->rd);
+}
+
+/*
+ * *ixp: record indices in canonical order, then stream order.  A stable
+ * bucket sort by owner rank, then each owner's few records by (type,
+ * RDATA): O(n) plus small sorts.
+ */
 static int
 sort_recs(struct zone_build *b, uint32_t **ixp)
 {
-	uint32_t *ix;
-	size_t i;
+	uint32_t *ix, *end;
+	size_t i, lo, n = b->nrecs;
+	int rc = 0;
 
-	*ixp = NULL;
-	if (b->nrecs == 0)
-		return 0;
-	if ((ix = malloc(b->nrecs * sizeof *ix)) == NULL)
+	if ((*ixp = ix = malloc((n + 1) * sizeof *ix)) == NULL ||
+	    (end = calloc(b->nowners + 1, sizeof *end)) == NULL)
 		return ZONE_ENOMEM;
-	for (i = 0; i < b->nrecs; i++)
-		ix[i] = (uint32_t)i;
-	*ixp = ix;
-	return msort(ix, b->nrecs, cmp_rec, b);
+	for (i = 0; i < n; i++)
+		end[b->recs[i].owner + 1]++;
+	for (i = 1; i <= b->nowners; i++)
+		end[i] += end[i - 1];
+	for (i = 0; i < n; i++) /* afterwards end[r] is where rank r ends */
+		ix[end[b->recs[i].owner]++] = (uint32_t)i;
+	for (i = lo = 0; rc == 0 && i < b->nowners; lo = end[i++])
+		rc = msort(ix + lo, end[i] - lo, cmp_rec, b);
+	free(end);
+	return rc;
+}
+
+/* ---- building: the version ------------------------------------------------------ */
+
+/* Rewrite names without the owners no RRset uses any more. */
+static void
+compact_names(struct zone *z)
+{
+	uint8_t *n = malloc(z->names_len);
+	uint32_t prev_old = NONE, prev_new = 0;
+	size_t len = 0, i;
+
+	if (n == NULL)
+		return; /* keep the slack; the version is valid either way */
+	for (i = 0; i < z->nsets; i++) {
+		struct zone_set *s = z->sets + i;
+
+		if (s->owner != prev_old) {
+			size_t l = dns_name_len(z->names + s->owner);
+
+			prev_old = s->owner;
+			prev_new = (uint32_t)len;
+			memcpy(n + len, z->names + s->owner, l);
+			len += l;
+		}
+		s->owner = prev_new;
+	}
+	free(z->names);
+	z->names = n;
+	z->names_len = len;
+	z->names_dead = 0;
 }
 
 /* ---- building: AXFR -------------------------------------------------------------- */
@@ -533,6 +655,7 @@ finish_axfr(struct zone_build *b, const uint32_t *ix, struct zone *z)
 
 	z->names = b->names;
 	z->names_len = b->names_len;
+	z->names_dead = b->names_dup;
 	b->names = NULL;
 	if (b->nrecs == 0)
 		return 0;
@@ -544,6 +667,7 @@ finish_axfr(struct zone_build *b, const uint32_t *ix, struct zone *z)
 		const struct zone_brr *r = b->recs + ix[i];
 		const uint8_t *e = b->rd + r->rd;
 
+		tick(1);
 		if (!prev || r->owner != prev->owner || r->type != prev->type) {
 			s = set_start(z, b, r);
 			olen = dns_name_len(z->names + s->owner);
@@ -566,6 +690,24 @@ finish_axfr(struct zone_build *b, const uint32_t *ix, struct zone *z)
 		z->wire += olen + 10 + get16(e);
 	}
 	return 0;
+}
+
+/*
+ * 1 if an AXFR version's names are used once each, in canonical order
+ * (the RRs arrived sorted).  Otherwise compact_names() lays them out so:
+ * walks and searches then read names front to back.
+ */
+static int
+names_in_order(const struct zone *z)
+{
+	size_t i;
+
+	if (z->names_dead > 0)
+		return 0;
+	for (i = 1; i < z->nsets; i++)
+		if (z->sets[i].owner < z->sets[i - 1].owner)
+			return 0;
+	return 1;
 }
 
 /* ---- building: IXFR ---------------------------------------------------------------- */
@@ -801,35 +943,6 @@ lower_bound(const struct zone *z, const uint8_t *name, uint16_t type,
 	return lo;
 }
 
-/* Rewrite names without the owners no RRset uses any more. */
-static void
-compact_names(struct zone *z)
-{
-	uint8_t *n = malloc(z->names_len);
-	uint32_t prev_old = NONE, prev_new = 0;
-	size_t len = 0, i;
-
-	if (n == NULL)
-		return; /* keep the slack; the version is valid either way */
-	for (i = 0; i < z->nsets; i++) {
-		struct zone_set *s = z->sets + i;
-
-		if (s->owner != prev_old) {
-			size_t l = dns_name_len(z->names + s->owner);
-
-			prev_old = s->owner;
-			prev_new = (uint32_t)len;
-			memcpy(n + len, z->names + s->owner, l);
-			len += l;
-		}
-		s->owner = prev_new;
-	}
-	free(z->names);
-	z->names = n;
-	z->names_len = len;
-	z->names_dead = 0;
-}
-
 static int
 ixfr_alloc(const struct zone_build *b, const struct zone *o, struct zone *z)
 {
@@ -948,6 +1061,8 @@ zone_build_finish(struct zone_build *b, const uint32_t *serial,
 	free(ix);
 	build_free(b);
 	b->err = DNS_EXFR; /* finished: only init may follow */
+	if (rc == 0 && z->base_id == 0 && !names_in_order(z))
+		compact_names(z); /* now that the scratch memory is back */
 	if (rc == 0)
 		rc = check_soa(z, serial);
 	if (rc != 0) {

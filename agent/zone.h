@@ -18,17 +18,24 @@
  * compared byte for byte.
  *
  * Memory.  A version is four malloc'd arrays, sized exactly:
- *   - owner names in wire form, each owner once (~name length per owner);
+ *   - owner names in wire form, each owner once (an IXFR version may also
+ *     carry the names of owners it no longer uses, at most as many bytes
+ *     again: it compacts when they reach half);
  *   - 16 bytes per RRset: owner offset, RDATA offset, TTL, type, count;
  *   - the RDATAs of all RRsets, in canonical order, each as a 2-byte
  *     big-endian length then the bytes;
  *   - for a version built by IXFR, 8 bytes per RRset the IXFR touched.
  * A 1M-RR zone of A records named like host123456.example.com. takes
- * 46 bytes per RR (24 name + 16 RRset + 6 RDATA).  Offsets are 32-bit,
- * so each array is capped at 4 GiB and an RRset at 65535 RRs; reaching a
- * cap fails the build with DNS_ELIMIT.  Building takes extra scratch
- * memory (about 40 bytes per RR plus the RDATA again, at the peak) that
- * is freed by zone_build_finish().
+ * 46 bytes per RR (24 name + 16 RRset + 6 RDATA); 100k TXT RRs of two
+ * strings (28 bytes of RDATA) at owners like txt123456.example.com. take
+ * 72.  Offsets are 32-bit, so each array is capped at 4 GiB and an RRset
+ * at 65535 RRs; reaching a cap fails the build with DNS_ELIMIT.
+ *
+ * Building takes scratch memory, freed by zone_build_finish(): at the
+ * peak about 30 bytes per RR plus the RDATA once more beyond the new
+ * version (76 bytes per RR in all for the A zone above).  An IXFR builds
+ * a whole new version (copying the untouched parts of the base in blocks),
+ * so base and result coexist until the caller frees the base.
  *
  * Not thread-safe: versions get their identity from a process-wide
  * counter (the agent is one thread around poll()).
@@ -130,7 +137,8 @@ struct zone_brr;  /* private to zone.c */
  * transfer's state).  Every field is private to zone.c.  Errors are
  * sticky: after one, every call returns it and the scratch memory is
  * already freed.  zone_build_finish() and zone_build_abort() release
- * everything; afterwards the struct may only be initialised again.
+ * everything; afterwards every call returns DNS_EXFR until the struct is
+ * initialised again.
  */
 struct zone_build {
 	const struct zone *base;  /* IXFR: the version the ops apply to */
@@ -138,12 +146,11 @@ struct zone_build {
 	int err;                  /* sticky error, 0 while healthy */
 	int64_t rrs, bytes;       /* zone size so far, for the limits */
 	uint64_t ops, op_bytes;   /* IXFR: operations recorded */
-	uint8_t *names;           /* owner names received, each once */
+	uint8_t *names;           /* owner names, once per run of RRs */
 	size_t names_len, names_cap;
+	size_t names_dup;         /* bytes of names seen again later */
 	uint32_t *off;            /* owner id -> offset in names */
 	size_t nowners, off_cap;
-	uint32_t *hash;           /* open addressing: owner id + 1, 0 = free */
-	size_t hash_cap;
 	uint32_t last;            /* owner id of the previous RR */
 	struct zone_brr *recs;    /* RRs (AXFR) or operations (IXFR) */
 	size_t nrecs, recs_cap;
@@ -169,7 +176,8 @@ int zone_build_init(struct zone_build *b, const uint8_t *apex,
  * apply one after the other: deleting an RR that is not present at that
  * point, or adding one that is, makes zone_build_finish() fail with
  * DNS_EDIVERGE (the IXFR does not fit the version held: fall back to
- * AXFR).  The work is done by zone_build_finish() in O(N + D log D) for a
+ * AXFR).  An RRset the IXFR touched takes the TTL of its last addition
+ * that is still present at the end, else keeps its old TTL.  The work is done by zone_build_finish() in O(N + D log D) for a
  * base of N RRs and D operations; recording an operation is O(1)
  * amortised.  Returns 0.
  */
@@ -181,8 +189,8 @@ int zone_build_init_from(struct zone_build *b, const struct zone *base,
  * delivers it).  AXFR: an exact duplicate of an RR already added is
  * ignored at finish; RRs of one RRset with different TTLs keep the lowest.
  * IXFR: see zone_build_init_from().  Returns 0, DNS_ELIMIT (a limit was
- * exceeded), DNS_EXFR (owner outside the zone, or a meta type) or
- * ZONE_ENOMEM.
+ * exceeded), DNS_EXFR (owner outside the zone, type 0 or a meta type),
+ * DNS_ERDATA (rdlen > 65535) or ZONE_ENOMEM.
  */
 int zone_build_add(struct zone_build *b, const uint8_t *owner, uint16_t type,
     uint32_t ttl, const uint8_t *rdata, size_t rdlen);
@@ -212,6 +220,15 @@ int zone_build_finish(struct zone_build *b, const uint32_t *serial,
 /* Drop a build and free its scratch memory; safe to call at any time. */
 void zone_build_abort(struct zone_build *b);
 
+/*
+ * Finishing a build of a million RRs takes a good part of a second.  The
+ * agent's event loop must not stall that long, so zone_build_finish()
+ * calls fn(ctx) every 65536 units of work (comparisons while sorting, RRs
+ * while grouping): the agent answers pending NOTIFYs there.  fn must not
+ * touch the build in progress.  NULL (the default) calls nothing.
+ */
+void zone_set_yield(void (*fn)(void *ctx), void *ctx);
+
 /* ---- changes between versions ------------------------------------------- */
 
 /* One (owner, type) whose RRset differs between two versions. */
@@ -227,7 +244,7 @@ struct zone_change {
 /*
  * Call fn once per (owner, type) whose RRset differs between old and new
  * (added, removed, different RDATAs or TTL), in canonical order.  old may
- * be NULL (everything in new is added).  A merge walk, O(N); O(changes)
+ * be NULL (everything in new is added), and so may new (all removed).  A merge walk, O(N); O(changes)
  * when new was built by IXFR from old.  Owner case alone is not a change.
  * fn returns 0 to go on; anything else stops the walk and is returned.
  * Returns 0 when the walk completed.

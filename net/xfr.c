@@ -316,7 +316,7 @@ xfr_feed(struct xfr_ctx *c, const uint8_t *msg, size_t len, uint64_t now)
 	if (CFG_TSIG && c->tsig != NULL &&
 	    (DNS_RCODE(m.hdr.flags) == 0 || tsig_present(msg, len)) &&
 	    (rc = tsig_verify(c->tsig, msg, len, now)) != 0)
-		return fail(c, rc, "TSIG", 0, 0);
+		return fail(c, rc, dns_strerror(rc), 0, 0);
 	if (check_header(c, &m) != 0)
 		return c->err;
 	while ((rc = dns_msg_rr(&m, &rr, c->rd, sizeof c->rd)) == 1) {

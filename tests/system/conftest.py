@@ -93,3 +93,13 @@ def decode(xfrsync):
         return cache[cap.path]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def fetch(xfrsync):
+    """fetch(port, zone, *args, key=XFR_KEY, host=LOCALHOST) -> dnslab.Fetched:
+    one run of `xfrsync fetch` (-y KEY unless key=None)."""
+    def run(port: int, zone: str, *args: str, **kw) -> dnslab.Fetched:
+        return dnslab.run_fetch(xfrsync, port, zone, *args, **kw)
+
+    return run

@@ -306,14 +306,19 @@ class Primary:
         self.proc: subprocess.Popen | None = None
         self.port = 0
         self.notify = NotifyListener()  # one per server: its NOTIFYs only
+        # More NOTIFY targets, set before start(): zone -> ports on
+        # LOCALHOST (signed with XFR_KEY), e.g. an xfrsync daemon's listener.
+        # Zones not named here notify self.notify only.
+        self.extra_notify: dict[str, list[int]] = {}
 
     def command(self) -> list[str]:
         """Write the configuration; return the command line."""
         raise NotImplementedError
 
-    def start(self, timeout: float = 20):
-        self.port = free_port()
-        with open(self.log, "wb") as log:
+    def start(self, timeout: float = 20, port: int | None = None):
+        """Start on a free port, or on port (to restart on the same one)."""
+        self.port = port or free_port()
+        with open(self.log, "ab") as log:  # a restart appends
             self.proc = subprocess.Popen(
                 self.command(), cwd=self.dir, stdin=subprocess.DEVNULL,
                 stdout=log, stderr=subprocess.STDOUT)
@@ -344,6 +349,21 @@ class Primary:
                 self.proc.wait(5)
         self.notify.close()
 
+    def restart(self, between=None):
+        """Stop the server process (by its PID; the NOTIFY listener stays),
+        call between() if given (e.g. to edit a zone file or drop a journal),
+        and start it again on the same port."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if between is not None:
+            between()
+        self.start(port=self.port)
+
     def log_tail(self, n: int = 30) -> str:
         try:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
@@ -372,6 +392,10 @@ class Primary:
 class Bind(Primary):
     name = "bind"
     update_tool = ("nsupdate", "bind9-dnsutils")
+    # More statements for the options block, set before start(): e.g.
+    # "max-ixfr-ratio unlimited;" so that BIND answers IXFR incrementally
+    # even when the diffs outweigh a small zone.
+    extra_options = ""
 
     def command(self):
         d = self.dir
@@ -384,7 +408,8 @@ class Bind(Primary):
     allow-update {{ key {key_name(DDNS_KEY)}; }};
     allow-transfer {{ key {key_name(XFR_KEY)}; }};
     notify explicit;
-    also-notify {{ {LOCALHOST} port {self.notify.port} key {key_name(XFR_KEY)}; }};
+    also-notify {{ {LOCALHOST} port {self.notify.port} key {key_name(XFR_KEY)};{"".join(
+        f" {LOCALHOST} port {p} key {key_name(XFR_KEY)};" for p in self.extra_notify.get(zone, []))} }};
 }};
 """ for zone, path in self.zones.items())
         conf = d / "named.conf"
@@ -400,6 +425,7 @@ class Bind(Primary):
     notify-delay 0;
     check-names primary ignore;   // the tricky zone has owners like sp\\032ace
     minimal-responses yes;
+{self.extra_options}
 }};
 controls {{ }};                   // no rndc channel on port 953
 {keys}{zones}""")
@@ -417,8 +443,13 @@ class Knot(Primary):
         keys = "".join(
             f"  - id: {key_name(k)}\n    algorithm: hmac-sha256\n    secret: {key_secret(k)}\n"
             for k in (XFR_KEY, DDNS_KEY))
-        zones = "".join(f"  - domain: {zone}\n    file: {path}\n"
+        zones = "".join(f"  - domain: {zone}\n    file: {path}\n" + (
+            f"    notify: [listener{''.join(f', extra-{p}' for p in self.extra_notify[zone])}]\n"
+            if self.extra_notify.get(zone) else "")
                         for zone, path in self.zones.items())
+        extra = "".join(
+            f"  - id: extra-{p}\n    address: {LOCALHOST}@{p}\n    key: {key_name(XFR_KEY)}\n"
+            for p in sorted({p for ports in self.extra_notify.values() for p in ports}))
         conf = d / "knot.conf"
         conf.write_text(f"""server:
     rundir: {d}
@@ -439,7 +470,7 @@ key:
   - id: listener
     address: {LOCALHOST}@{self.notify.port}
     key: {key_name(XFR_KEY)}
-acl:
+{extra}acl:
   - id: transfer
     key: {key_name(XFR_KEY)}
     action: transfer
@@ -605,3 +636,67 @@ def capture_dynamic_zone(server: Primary, zone: str) -> list[Capture]:
                         keyring=XFR_KEY, transport=got.transport))
     caps.append(capture_transfer(server, zone, "IXFR", "ixfr", serial=old))
     return caps
+
+
+# ---------------------------------------------------------- xfrsync fetch
+
+
+@dataclasses.dataclass
+class Fetched:
+    """What one `xfrsync fetch` run did."""
+
+    cmd: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+    @property
+    def notes(self) -> list[str]:
+        """The ';; ' lines of stderr (the form of the answer, fallback)."""
+        return [l for l in self.stderr.splitlines() if l.startswith(";;")]
+
+    @property
+    def causes(self) -> list[str]:
+        """The other non-empty lines of stderr."""
+        return [l for l in self.stderr.splitlines() if l.strip() and not l.startswith(";;")]
+
+    @property
+    def cause(self) -> str:
+        """The last cause line: why the command failed."""
+        return self.causes[-1] if self.causes else ""
+
+    def rr_lines(self) -> list[str]:
+        """The RR lines of stdout, whitespace-normalised, in order."""
+        from listing import normalise
+        return [normalise(l) for l in self.stdout.splitlines() if l.strip()]
+
+    def format_problems(self) -> list[str]:
+        """stdout lines not of the form owner TAB ttl TAB class TAB type TAB
+        rdata (as `xfrsync decode` and dig print an RR)."""
+        bad = []
+        for line in self.stdout.splitlines():
+            f = line.split("\t")
+            if len(f) != 5 or not all(f[:4]) or not f[1].isdigit() or line != line.strip():
+                bad.append(line)
+        return bad
+
+    def __str__(self) -> str:
+        def cut(text: str, n: int = 60) -> str:
+            lines = text.splitlines()
+            more = f"\n    ... ({len(lines) - n} more lines)" if len(lines) > n else ""
+            return "".join(f"\n    {l}" for l in lines[:n]) + more
+        return (f"$ {' '.join(self.cmd)}\n  exit {self.returncode} after {self.seconds:.2f} s"
+                f"\n  stderr:{cut(self.stderr)}\n  stdout:{cut(self.stdout)}")
+
+
+def run_fetch(binary: Path, port: int, zone: str, *args: str,
+              key: dns.tsig.Key | None = XFR_KEY, host: str = LOCALHOST,
+              timeout: float = 60) -> Fetched:
+    """xfrsync fetch [-y KEY] ARGS -p PORT @HOST ZONE."""
+    cmd = [str(binary), "fetch", *(["-y", key_arg(key)] if key else []), *args,
+           "-p", str(port), f"@{host}", zone]
+    t = time.monotonic()
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                       stdin=subprocess.DEVNULL)
+    return Fetched(cmd, r.returncode, r.stdout, r.stderr, time.monotonic() - t)

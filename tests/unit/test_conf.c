@@ -88,7 +88,8 @@ tmp_copy(const char *src, const char *name, char *out)
 
 /*
  * Load text as tmpdir/t.conf (mode 0600) and check the error is
- * "PATH:" + want.  Also checks that no secret used in these tests leaks.
+ * "PATH:" + want (or want itself when it starts with '/': another file).
+ * Also checks that no secret used in these tests leaks.
  */
 static void
 check_error(int line, const char *text, const char *want)
@@ -97,7 +98,8 @@ check_error(int line, const char *text, const char *want)
 	char path[512], err[1024], full[1024];
 
 	tmp_write("t.conf", text, 0600, path);
-	snprintf(full, sizeof full, "%s:%s", path, want);
+	snprintf(full, sizeof full, "%s%s%s", want[0] == '/' ? "" : path,
+	    want[0] == '/' ? "" : ":", want);
 	if (conf_load(&c, path, err, sizeof err) == 0) {
 		unit_fail_str(__FILE__, line, "conf_load succeeded", text, want);
 		conf_free(&c);
@@ -331,7 +333,8 @@ UNIT_TEST(conf_error_keywords)
 	ERR("defaults { primary 192.0.2.1 }\n",
 	    "1: unknown keyword \"primary\" in defaults");
 	ERR(ZONE " max-rrs 5 max-bytes 1m\n}\n",
-	    "3: unexpected \"max-bytes\" after max-rrs");
+	    "3: unexpected \"max-bytes\" after max-rrs (a statement ends "
+	    "at ; or a newline)");
 	ERR("control \"/a\"\ncontrol \"/b\"\n", "2: control given twice");
 	ERR("log-level info\nlog-level debug\n", "2: log-level given twice");
 	ERR("state-dir /a; state-dir /b\n", "1: state-dir given twice");
@@ -420,7 +423,8 @@ UNIT_TEST(conf_error_addresses)
 	ERR("listen 127.0.0.1 port http\n",
 	    "1: port: bad value \"http\" (want a number)");
 	ERR("listen 127.0.0.1 port 53 udp\n",
-	    "1: unexpected \"udp\" after listen");
+	    "1: unexpected \"udp\" after listen (a statement ends at ; or a "
+	    "newline)");
 	ERR(ZONE " primary 2001:db8::g\n}\n",
 	    "3: primary: bad address \"2001:db8::g\"");
 	ERR(ZONE " notify-from 192.0.2.0/33\n}\n",
@@ -516,7 +520,8 @@ UNIT_TEST(conf_error_keys)
 	    "1: expected a key name after key, got {");
 	ERR("key k\n{\n algorithm hmac-sha256;\n", "1: key \"k\": no closing }");
 	ERR("key k { algorithm hmac-sha256; secret \"AAECAwQF\"; } zone\n",
-	    "1: unexpected \"zone\" after key block");
+	    "1: unexpected \"zone\" after key block (a statement ends at ; "
+	    "or a newline)");
 	tmp_cleanup();
 }
 
@@ -588,7 +593,8 @@ UNIT_TEST(keyfile_errors)
 	    "holding a secret (group or others can access it)");
 	KERR("key k { algorithm hmac-sha256; secret \"AAECAwQF\"; };;\n"
 	    "key j { algorithm hmac-sha256; secret \"AAECAwQF\"; } key l {\n",
-	    0600, ":2: unexpected \"key\" after key block");
+	    0600, ":2: unexpected \"key\" after key block (a statement ends "
+	    "at ; or a newline)");
 	tmp_copy(DATA "bad.key", "bad.key", path);
 	CHECK_INT(keyfile_load(path, k, 1, &n, err, sizeof err), -1);
 	snprintf(want, sizeof want, "%s:4: key \"bad-key\": unknown attribute "
@@ -606,46 +612,33 @@ UNIT_TEST(keyfile_errors)
 
 UNIT_TEST(conf_key_file_errors)
 {
-	char path[512], want[1024];
+	char path[512], want[1024], text[600];
+	struct conf c;
 
 	tmp_setup();
 	/* An error inside a key file names the key file and its line. */
 	tmp_copy(DATA "bad.key", "bad.key", path);
-	{
-		struct conf c;
-		char cpath[512], err[1024];
-
-		tmp_write("t.conf", "\nkey-file \"bad.key\"\n", 0600, cpath);
-		CHECK_INT(conf_load(&c, cpath, err, sizeof err), -1);
-		snprintf(want, sizeof want, "%s:4: key \"bad-key\": unknown "
-		    "attribute (expected algorithm or secret)", path);
-		CHECK_STR(err, want);
-	}
+	snprintf(want, sizeof want, "%s:4: key \"bad-key\": unknown attribute "
+	    "(expected algorithm or secret)", path);
+	ERR("\nkey-file \"bad.key\"\n", want);
 	snprintf(want, sizeof want, "2: key-file: %s/missing.key: No such file "
 	    "or directory", tmpdir);
 	ERR("\nkey-file missing.key\n", want);
 	tmp_copy(DATA "full.key", "full.key", path);
-	snprintf(want, sizeof want, "2: key-file: key \"from-file-2\" is "
-	    "already defined");
 	ERR("key from-file-2 { algorithm hmac-sha256; secret \"AAECAwQF\" }\n"
-	    "key-file full.key\n", want);
+	    "key-file full.key\n",
+	    "2: key-file: key \"from-file-2\" is already defined");
 	/* An absolute path works too; a key file others can read does not. */
 	tmp_write("open.key", KEY_A, 0644, path);
 	snprintf(want, sizeof want, "%s:1: permissions 0644 are too open for "
 	    "a file holding a secret (group or others can access it)", path);
-	{
-		struct conf c;
-		char cpath[512], err[1024], text[600];
-
-		snprintf(text, sizeof text, "key-file \"%s\"\n", path);
-		tmp_write("t.conf", text, 0600, cpath);
-		CHECK_INT(conf_load(&c, cpath, err, sizeof err), -1);
-		CHECK_STR(err, want);
-		chmod(path, 0600);
-		CHECK_INT(conf_load(&c, cpath, err, sizeof err), 0);
-		CHECK_INT(c.nkeys, 1);
-		conf_free(&c);
-	}
+	snprintf(text, sizeof text, "key-file \"%s\"\n", path);
+	ERR(text, want);
+	chmod(path, 0600);
+	tmp_write("t.conf", text, 0600, path);
+	CHECK_INT(conf_load(&c, path, want, sizeof want), 0);
+	CHECK_INT(c.nkeys, 1);
+	conf_free(&c);
 	tmp_cleanup();
 }
 
@@ -699,6 +692,45 @@ leaks(const char *err, const char *secret)
 	return 0;
 }
 
+/* Copy pattern to out[2048] with every '@' replaced by secret. */
+static void
+subst(char *out, const char *pattern, const char *secret)
+{
+	size_t o = 0, n = strlen(secret);
+
+	for (; *pattern != '\0'; pattern++)
+		if (*pattern == '@') {
+			memcpy(out + o, secret, n);
+			o += n;
+		} else {
+			out[o++] = *pattern;
+		}
+	out[o] = '\0';
+}
+
+/* text fails to load, as a configuration and as a key file, and no
+ * message shows the secret. */
+static void
+check_no_leak(const char *text, const char *secret)
+{
+	char path[512], err[1024];
+	struct conf c;
+
+	tmp_write("x.conf", text, 0600, path);
+	if (conf_load(&c, path, err, sizeof err) == 0) {
+		unit_fail_str(__FILE__, __LINE__, "loaded", text, "an error");
+		conf_free(&c);
+	} else if (leaks(err, secret)) {
+		unit_fail_str(__FILE__, __LINE__, text, err, "no secret");
+	}
+	tmp_write("x.key", text, 0600, path);
+	tmp_write("y.conf", "key-file x.key\n", 0600, path);
+	if (conf_load(&c, path, err, sizeof err) == 0)
+		conf_free(&c);
+	else if (leaks(err, secret))
+		unit_fail_str(__FILE__, __LINE__, text, err, "no secret");
+}
+
 UNIT_TEST(conf_secrets_never_in_messages)
 {
 	/* @ stands for the secret. */
@@ -734,40 +766,14 @@ UNIT_TEST(conf_secrets_never_in_messages)
 		    "cHFyc3R1dnd4eXp7fH1+fw==",
 		"ABCDEFGHIJKLMNOPQRSTUVWX",
 	};
-	char text[2048], path[512], err[1024];
-	struct conf c;
-	size_t i, s, o;
-	const char *q;
+	char text[2048];
+	size_t i, s;
 
 	tmp_setup();
 	for (s = 0; s < sizeof secrets / sizeof secrets[0]; s++)
 		for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-			for (q = cases[i], o = 0; *q != '\0'; q++)
-				if (*q == '@') {
-					memcpy(text + o, secrets[s],
-					    strlen(secrets[s]));
-					o += strlen(secrets[s]);
-				} else {
-					text[o++] = *q;
-				}
-			text[o] = '\0';
-			tmp_write("x.conf", text, 0600, path);
-			if (conf_load(&c, path, err, sizeof err) == 0) {
-				unit_fail_str(__FILE__, __LINE__, "loaded", text,
-				    "an error");
-				conf_free(&c);
-			} else if (leaks(err, secrets[s])) {
-				unit_fail_str(__FILE__, __LINE__, text, err,
-				    "no secret");
-			}
-			/* And the same through a key file. */
-			tmp_write("x.key", text, 0600, path);
-			tmp_write("y.conf", "key-file x.key\n", 0600, path);
-			if (conf_load(&c, path, err, sizeof err) == 0)
-				conf_free(&c);
-			else if (leaks(err, secrets[s]))
-				unit_fail_str(__FILE__, __LINE__, text, err,
-				    "no secret");
+			subst(text, cases[i], secrets[s]);
+			check_no_leak(text, secrets[s]);
 		}
 	tmp_cleanup();
 }

@@ -361,7 +361,8 @@ UNIT_TEST(zone_axfr_duplicates_ignored)
 		"a.example.com. 60 IN A 192.0.2.1",
 		"A.EXAMPLE.COM. 60 IN A 192.0.2.1",
 		SOA1,
-		"a.example.com. 60 IN A 192.0.2.1",
+		/* Seen again after another owner: the first case stays. */
+		"A.example.com. 60 IN A 192.0.2.1",
 		"a.example.com. 60 IN A 192.0.2.2",
 	};
 	int rc;
@@ -1160,4 +1161,83 @@ UNIT_TEST(zone_print_long_line)
 	    strlen("example.com.\t1\tIN\tTXT\t") +
 	    4 * (2 + 2 * 255) + 3 + 1);
 	zone_free(z);
+}
+
+/* Owners made of awkward bytes (0x00, 0xff, case) sort as dns_name_cmp. */
+UNIT_TEST(zone_owner_order_matches_dns_name_cmp)
+{
+	static const uint8_t alpha[] = { 0, 1, 'A', 'a', 'b', 'Z', '-', 0xff };
+	struct zone_build b;
+	struct zone *z;
+	struct zone_rrset prev, cur;
+	uint8_t name[DNS_NAME_MAX], rd[4];
+	unsigned i, k, nl, l, len;
+	size_t j;
+
+	zone_build_init(&b, apex, NULL);
+	CHECK_INT(op(&b, SOA1), 0);
+	for (i = 0; i < 3000; i++) {
+		size_t o = 0;
+
+		nl = 1 + rnd(3);
+		for (l = 0; l < nl; l++) {
+			len = 1 + rnd(3);
+			name[o++] = (uint8_t)len;
+			for (k = 0; k < len; k++)
+				name[o++] = alpha[rnd(sizeof alpha)];
+		}
+		memcpy(name + o, apex, sizeof apex);
+		host_a(rd, i);
+		CHECK_INT(zone_build_add(&b, name, DNS_T_A, 1, rd, 4), 0);
+	}
+	CHECK_INT(zone_build_finish(&b, NULL, &z), 0);
+	if (z == NULL)
+		return;
+	CHECK_INT(zone_rr_count(z), 3001);
+	zone_rrset_get(z, 0, &prev);
+	for (j = 1; j < zone_rrset_count(z); j++) {
+		zone_rrset_get(z, j, &cur);
+		if (dns_name_cmp(prev.owner, cur.owner) >= 0) {
+			unit_fail(__FILE__, __LINE__, "owner order");
+			break;
+		}
+		prev = cur;
+	}
+	zone_free(z);
+}
+
+static int
+stop_at_first(void *ctx, const struct zone_change *c)
+{
+	(void)c;
+	++*(int *)ctx;
+	return 7;
+}
+
+UNIT_TEST(zone_diff_stops_and_empty_axfr)
+{
+	static const char *const ops[] = { SOA12,
+		"-www.example.com. 300 IN A 192.0.2.10" };
+	struct zone *base = base_zone(), *z;
+	struct zone_build b;
+	int rc, n = 0;
+
+	if (base == NULL)
+		return;
+	z = ixfr(base, ops, 3, NULL, &rc);
+	CHECK_INT(rc, 0);
+	CHECK_INT(zone_diff(base, z, stop_at_first, &n), 7); /* touched */
+	CHECK_INT(n, 1);
+	CHECK_INT(zone_diff(z, base, stop_at_first, &n), 7); /* full walk */
+	CHECK_INT(n, 2);
+	CHECK_INT(zone_diff(base, NULL, stop_at_first, &n), 7);
+	CHECK_INT(n, 3);
+	zone_free(z);
+	zone_free(base);
+	/* An AXFR with no RR at all has no SOA. */
+	zone_build_init(&b, apex, NULL);
+	CHECK_INT(zone_build_finish(&b, NULL, &z), DNS_EXFR);
+	CHECK(z == NULL);
+	/* Finished: the builder refuses more until initialised again. */
+	CHECK_INT(op(&b, SOA1), DNS_EXFR);
 }
