@@ -11,7 +11,9 @@
 #include "agent/log.h"
 #include "agent/loop.h"
 #include "agent/notifyd.h"
+#include "agent/sandbox.h"
 #include "agent/zone.h"
+#include "xfrsync_config.h"
 #include "agent/zones.h"
 
 #define DEFAULT_CONF "/etc/xfrsync/xfrsync.conf"
@@ -21,6 +23,7 @@ static struct conf confs[2];
 static int cur;
 static const char *conf_path;
 static int verbose;
+static const char *run_as;
 
 static int
 level_of(const struct conf *c)
@@ -70,7 +73,7 @@ on_signal(int signo)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: xfrsync run [-c FILE] [-d] [-v] [-n]\n");
+	fprintf(stderr, "usage: xfrsync run [-c FILE] [-d] [-v] [-n] [-u USER]\n");
 	return 2;
 }
 
@@ -91,6 +94,13 @@ start(struct conf *c, int foreground)
 		return -1;
 	if (!foreground && daemon(0, 0) != 0)
 		fatal("daemon");
+	if (CFG_SECCOMP && sandbox_enter_daemon(run_as) != 0)
+		return -1;
+	if (!CFG_SECCOMP && run_as != NULL) {
+		log_warnx("-u needs CONFIG_SECCOMP (the privilege drop lives "
+		    "with the sandbox)");
+		return -1;
+	}
 	zone_set_yield(on_yield, NULL);
 	return zones_start(c);
 }
@@ -102,9 +112,10 @@ daemon_main(int argc, char **argv)
 	char err[512];
 
 	conf_path = DEFAULT_CONF;
-	while ((opt = getopt(argc, argv, "c:dnv")) != -1) {
+	while ((opt = getopt(argc, argv, "c:dnu:v")) != -1) {
 		switch (opt) {
 		case 'c': conf_path = optarg; break;
+		case 'u': run_as = optarg; break;
 		case 'd': fg = 1; break;
 		case 'n': check = 1; break;
 		case 'v': verbose = 1; break;

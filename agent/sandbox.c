@@ -1,5 +1,7 @@
 /* sandbox.c — seccomp allowlists (libseccomp). */
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -81,5 +83,60 @@ sandbox_enter_filter(void)
 		SCMP_SYS(lseek), SCMP_SYS(madvise),
 	};
 
+	return load(calls, sizeof calls / sizeof calls[0]);
+}
+
+static int
+drop_to(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (pw == NULL) {
+		fprintf(stderr, "xfrsync: no such user: %s\n", user);
+		return -1;
+	}
+	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		fprintf(stderr, "xfrsync: cannot become %s: %s\n", user,
+		    strerror(errno));
+		return -1;
+	}
+	if (pw->pw_uid != 0 && setuid(0) == 0) {
+		fprintf(stderr, "xfrsync: could regain root after dropping it\n");
+		return -1;
+	}
+	return 0;
+}
+
+int
+sandbox_enter_daemon(const char *user)
+{
+	static const int calls[] = {
+		/* descriptors and the loop */
+		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv),
+		SCMP_SYS(writev), SCMP_SYS(close), SCMP_SYS(poll),
+		SCMP_SYS(ppoll), SCMP_SYS(fcntl), SCMP_SYS(fstat),
+		SCMP_SYS(newfstatat), SCMP_SYS(lseek), SCMP_SYS(ioctl),
+		/* network: listeners, SOA queries, transfers, ctl, syslog */
+		SCMP_SYS(socket), SCMP_SYS(connect), SCMP_SYS(accept4),
+		SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(sendmsg),
+		SCMP_SYS(recvmsg), SCMP_SYS(getsockopt), SCMP_SYS(setsockopt),
+		SCMP_SYS(shutdown), SCMP_SYS(getsockname),
+		/* memory */
+		SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap),
+		SCMP_SYS(mremap), SCMP_SYS(madvise),
+		/* time, randomness, signals, identity for log lines */
+		SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(time),
+		SCMP_SYS(getrandom), SCMP_SYS(rt_sigprocmask),
+		SCMP_SYS(rt_sigreturn), SCMP_SYS(getpid),
+		/* reload reads the configuration; stop removes the socket */
+		SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(unlink),
+		SCMP_SYS(exit), SCMP_SYS(exit_group),
+	};
+
+	if (CFG_SANITIZE)
+		return 0;
+	if (user != NULL && drop_to(user) != 0)
+		return -1;
 	return load(calls, sizeof calls / sizeof calls[0]);
 }

@@ -15,4 +15,13 @@
  */
 int sandbox_enter_filter(void);
 
+/*
+ * For the daemon, once its sockets are open: switch to user (when not
+ * NULL: its uid, gid and no supplementary groups), then allow only what
+ * the event loop needs — network I/O on open and new sockets, memory,
+ * clocks, randomness, signals, reading files (configuration reload) and
+ * exiting.  0, or -1 with a message on stderr.
+ */
+int sandbox_enter_daemon(const char *user);
+
 #endif
