@@ -32,6 +32,8 @@ struct cconn {
 	size_t out_len, out_off;
 	const struct zone *dump;     /* borrowed while dumping */
 	size_t next_set;             /* next RRset to print */
+	size_t next_rr;              /* RRs of it already printed */
+	size_t seen;                 /* private to put_rr */
 	int soa_done, used;
 };
 
@@ -70,36 +72,42 @@ emit_line(void *ctx, const char *line)
 	put(ctx, line);
 }
 
-/* Print the RRs of RRset i of the dump as lines into c->out. */
-static void
-put_set(struct cconn *c, size_t i)
+/*
+ * One RR of a dump as a line into c->out.  Skips the RRs of the set that
+ * an earlier refill printed; stops (returns 1) when a longest line might
+ * no longer fit, so a refill never overruns, however large the RRset.
+ */
+static int
+put_rr(void *ctx, const struct dns_rr *rr)
 {
-	struct zone_rdata_it it;
-	struct zone_rrset set;
-	struct dns_rr rr;
+	struct cconn *c = ctx;
 	struct dns_tb t;
-	const uint8_t *rd;
-	uint16_t len;
 
-	zone_rrset_get(c->dump, i, &set);
-	memset(&rr, 0, sizeof rr);
-	memcpy(rr.owner, set.owner, dns_name_len(set.owner));
-	rr.type = set.type;
-	rr.cls = DNS_C_IN;
-	rr.ttl = set.ttl;
-	zone_rdata_begin(&it, &set);
-	while (zone_rdata_next(&it, &rd, &len)) {
-		rr.rdata = (uint8_t *)(uintptr_t)rd;
-		rr.rdlen = len;
-		dns_tb_init(&t, c->out + c->out_len,
-		    OUT_CHUNK + DNS_PRINT_LINE_MAX - c->out_len - 1);
-		dns_rr_to_text(&t, &rr);
-		c->out_len += dns_tb_end(&t);
-		c->out[c->out_len++] = '\n';
-	}
+	if (c->seen++ < c->next_rr)
+		return 0;
+	if (c->out_len >= OUT_CHUNK) /* below it, a longest line fits */
+		return 1;
+	dns_tb_init(&t, c->out + c->out_len,
+	    OUT_CHUNK + DNS_PRINT_LINE_MAX - c->out_len - 1);
+	dns_rr_to_text(&t, rr);
+	c->out_len += dns_tb_end(&t);
+	c->out[c->out_len++] = '\n';
+	c->next_rr++;
+	return 0;
 }
 
-/* Refill c->out with the next RRsets of a dump: the SOA first. */
+/* Print what fits of RRset i; 1 when all of it is out. */
+static int
+put_set(struct cconn *c, size_t i)
+{
+	c->seen = 0;
+	if (zone_rrset_each(c->dump, i, put_rr, c) != 0)
+		return 0;
+	c->next_rr = 0;
+	return 1;
+}
+
+/* Refill c->out with the next RRs of a dump: the SOA first. */
 static void
 refill(struct cconn *c)
 {
@@ -123,11 +131,9 @@ refill(struct cconn *c)
 			c->next_set++;
 			continue;
 		}
-		/* An RRset may hold many RRs: stop early enough. */
-		if (c->out_len + set.count * 300 + set.rdata_len * 4 >
-		    OUT_CHUNK + DNS_PRINT_LINE_MAX - 1 && c->out_len > 0)
+		if (!put_set(c, c->next_set))
 			break;
-		put_set(c, c->next_set++);
+		c->next_set++;
 	}
 	if (c->next_set >= zone_rrset_count(c->dump)) {
 		zones_release(c->dump);
@@ -248,7 +254,7 @@ on_accept(struct loop_io *io, short re)
 		return;
 	}
 	c->used = 1;
-	c->line_len = c->out_len = c->out_off = c->next_set = 0;
+	c->line_len = c->out_len = c->out_off = c->next_set = c->next_rr = 0;
 	c->soa_done = 0;
 	c->dump = NULL;
 	c->io.fd = fd;

@@ -1305,9 +1305,9 @@ print_rr(struct line *ln, const struct dns_rr *rr,
 	return 0;
 }
 
-static int
-print_set(const struct zone *z, size_t i, struct line *ln,
-    void (*emit)(void *ctx, const char *line), void *ctx)
+int
+zone_rrset_each(const struct zone *z, size_t i,
+    int (*fn)(void *ctx, const struct dns_rr *rr), void *ctx)
 {
 	struct zone_rrset s;
 	struct zone_rdata_it it;
@@ -1324,13 +1324,36 @@ print_set(const struct zone *z, size_t i, struct line *ln,
 	rr.ttl = s.ttl;
 	zone_rdata_begin(&it, &s);
 	while (zone_rdata_next(&it, &rd, &len)) {
-		/* dns_rr_to_text() only reads through rr.rdata. */
+		/* Readers only read through rr.rdata. */
 		rr.rdata = (uint8_t *)(uintptr_t)rd;
 		rr.rdlen = len;
-		if ((rc = print_rr(ln, &rr, emit, ctx)) != 0)
+		if ((rc = fn(ctx, &rr)) != 0)
 			return rc;
 	}
 	return 0;
+}
+
+struct print_ctx {
+	struct line *ln;
+	void (*emit)(void *ctx, const char *line);
+	void *ctx;
+};
+
+static int
+print_one(void *ctx, const struct dns_rr *rr)
+{
+	struct print_ctx *p = ctx;
+
+	return print_rr(p->ln, rr, p->emit, p->ctx);
+}
+
+static int
+print_set(const struct zone *z, size_t i, struct line *ln,
+    void (*emit)(void *ctx, const char *line), void *ctx)
+{
+	struct print_ctx p = { ln, emit, ctx };
+
+	return zone_rrset_each(z, i, print_one, &p);
 }
 
 int

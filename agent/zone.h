@@ -125,6 +125,15 @@ void zone_rdata_begin(struct zone_rdata_it *it, const struct zone_rrset *s);
 int zone_rdata_next(struct zone_rdata_it *it, const uint8_t **rd,
     uint16_t *len);
 
+/*
+ * Call fn once per RR of RRset i, as a struct dns_rr (class IN, the
+ * RRset's TTL) valid during the call.  fn returns 0 to go on; anything
+ * else stops and is returned.  For printers and pushers.
+ */
+struct dns_rr;
+int zone_rrset_each(const struct zone *z, size_t i,
+    int (*fn)(void *ctx, const struct dns_rr *rr), void *ctx);
+
 /* Free a version (NULL is fine). */
 void zone_free(struct zone *z);
 

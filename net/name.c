@@ -3,6 +3,7 @@
 
 #include "net/err.h"
 #include "net/name.h"
+#include "net/text.h"
 
 static inline uint8_t
 lc(uint8_t c)
@@ -212,9 +213,10 @@ dns_name_from_text(const char *s, size_t n, const uint8_t *origin,
 	if (n == 0)
 		return DNS_ESYNTAX;
 	while (i < n) {
-		unsigned c = (unsigned char)s[i++];
+		int c;
 
-		if (c == '.') {
+		if (s[i] == '.') {
+			i++;
 			if (o - lab - 1 == 0)
 				return DNS_ELABEL; /* empty label */
 			out[lab] = (uint8_t)(o - lab - 1);
@@ -225,25 +227,11 @@ dns_name_from_text(const char *s, size_t n, const uint8_t *origin,
 			}
 			continue;
 		}
-		if (c == '\\') {
-			if (i >= n)
-				return DNS_ESYNTAX;
-			if (s[i] >= '0' && s[i] <= '9') {
-				if (i + 3 > n || s[i + 1] < '0' || s[i + 1] > '9' ||
-				    s[i + 2] < '0' || s[i + 2] > '9')
-					return DNS_ESYNTAX;
-				c = (unsigned)(s[i] - '0') * 100 +
-				    (unsigned)(s[i + 1] - '0') * 10 +
-				    (unsigned)(s[i + 2] - '0');
-				if (c > 255)
-					return DNS_ESYNTAX;
-				i += 3;
-			} else
-				c = (unsigned char)s[i++];
-		}
+		if ((c = dns_text_byte(s, n, &i)) < 0)
+			return c;
 		if (o - lab - 1 >= DNS_LABEL_MAX)
 			return DNS_ELABEL;
-		if (o >= DNS_NAME_MAX)
+		if (o + 1 >= DNS_NAME_MAX) /* keep room for the root label */
 			return DNS_ENAMELEN;
 		out[o++] = (uint8_t)c;
 	}

@@ -206,29 +206,41 @@ dns_tok_next(struct dns_tok *k, const char **p, size_t *len, int *quoted)
 }
 
 int
+dns_text_byte(const char *s, size_t n, size_t *i)
+{
+	size_t k = *i;
+	unsigned c = (unsigned char)s[k++];
+
+	if (c == '\\') {
+		if (k >= n)
+			return DNS_ESYNTAX;
+		if (s[k] >= '0' && s[k] <= '9') {
+			if (k + 3 > n || s[k + 1] < '0' || s[k + 1] > '9' ||
+			    s[k + 2] < '0' || s[k + 2] > '9')
+				return DNS_ESYNTAX;
+			c = (unsigned)(s[k] - '0') * 100 +
+			    (unsigned)(s[k + 1] - '0') * 10 +
+			    (unsigned)(s[k + 2] - '0');
+			if (c > 255)
+				return DNS_ESYNTAX;
+			k += 3;
+		} else
+			c = (unsigned char)s[k++];
+	}
+	*i = k;
+	return (int)c;
+}
+
+int
 dns_unescape(const char *s, size_t n, uint8_t *out, size_t cap)
 {
 	size_t i = 0, o = 0;
 
 	while (i < n) {
-		unsigned c = (unsigned char)s[i++];
+		int c = dns_text_byte(s, n, &i);
 
-		if (c == '\\') {
-			if (i >= n)
-				return DNS_ESYNTAX;
-			if (s[i] >= '0' && s[i] <= '9') {
-				if (i + 3 > n || s[i + 1] < '0' || s[i + 1] > '9' ||
-				    s[i + 2] < '0' || s[i + 2] > '9')
-					return DNS_ESYNTAX;
-				c = (unsigned)(s[i] - '0') * 100 +
-				    (unsigned)(s[i + 1] - '0') * 10 +
-				    (unsigned)(s[i + 2] - '0');
-				if (c > 255)
-					return DNS_ESYNTAX;
-				i += 3;
-			} else
-				c = (unsigned char)s[i++];
-		}
+		if (c < 0)
+			return c;
 		if (o >= cap)
 			return DNS_ESPACE;
 		out[o++] = (uint8_t)c;

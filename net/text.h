@@ -57,6 +57,12 @@ int dns_tok_next(struct dns_tok *k, const char **p, size_t *len, int *quoted);
 int dns_tok_more(struct dns_tok *k);
 
 /*
+ * The byte at s[*i] (with n the end), decoding one \X or \DDD escape,
+ * and advance *i past it.  Returns 0..255, or DNS_ESYNTAX.
+ */
+int dns_text_byte(const char *s, size_t n, size_t *i);
+
+/*
  * Decode \X and \DDD escapes of s[0..n) into out (at most cap bytes).
  * Returns the decoded length, or DNS_ESYNTAX / DNS_ESPACE.
  */

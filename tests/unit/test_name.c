@@ -153,3 +153,27 @@ UNIT_TEST(name_compression_on_write)
 	CHECK_INT(read_at(buf, w.off, 17, out), 24);
 	CHECK_MEM(out, "\4mail\7example\3com", 18);
 }
+
+UNIT_TEST(name_from_text_length_limit)
+{
+	/* 3 x 63-byte labels + one of 61: 4 + 252 = 255 bytes on the wire. */
+	char t[300];
+	uint8_t out[DNS_NAME_MAX + 8];
+	size_t n = 0, i;
+
+	memset(out, 0xee, sizeof out);
+	for (i = 0; i < 4; i++) {
+		memset(t + n, 'a', i < 3 ? 63 : 61);
+		n += i < 3 ? 63 : 61;
+		t[n++] = '.';
+	}
+	CHECK_INT(dns_name_from_text(t, n, NULL, out), 255);
+	CHECK_INT(out[254], 0);
+	/* One byte more in the last label: 256 bytes, refused, and nothing
+	 * written past the 255-byte buffer. */
+	memmove(t + 64 * 3 + 1, t + 64 * 3, n - 64 * 3);
+	n++;
+	memset(out, 0xee, sizeof out);
+	CHECK_INT(dns_name_from_text(t, n, NULL, out), DNS_ENAMELEN);
+	CHECK_INT(out[255], 0xee);
+}
