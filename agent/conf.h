@@ -23,7 +23,9 @@
  *
  * A statement ends at a newline or a ";" (the two are interchangeable, so
  * semicolons are optional); a "}" also ends the statement before it.
- * Words may be quoted ("...", with \" and \\); keywords may not.  Numbers
+ * Words may be quoted ("..."; a backslash keeps the next character from
+ * ending the string and stays, as in BIND, so name escapes like \. and
+ * \032 work); keywords may not.  Numbers
  * are decimal; sizes take k, m or g (powers of 1024), durations s, m, h, d
  * or w.  Keys must be defined (key or key-file) before they are used, and
  * defaults must come before the first zone.  Every error names the file

@@ -313,9 +313,11 @@ parse_args(struct fetch *f, int argc, char **argv)
 			size_t n = 0;
 
 			if (keyfile_load(argv[++i], &f->key, 1, &n, err,
-			    sizeof err) != 0 || n != 1)
-				return fprintf(stderr, "xfrsync fetch: %s\n", n == 1 ?
-				    err : "key file must hold one key"), -1;
+			    sizeof err) != 0)
+				return fprintf(stderr, "xfrsync fetch: %s\n", err), -1;
+			if (n != 1)
+				return fprintf(stderr, "xfrsync fetch: %s: no key in "
+				    "the file\n", argv[i]), -1;
 			f->have_key = 1;
 		} else if (strcmp(a, "-p") == 0 && i + 1 < argc) {
 			port = strtoul(argv[++i], &end, 10);

@@ -272,17 +272,21 @@ read_word(struct keyfile_lex *lx, int c)
 	}
 }
 
+/*
+ * A quoted string, the opening quote read.  As in BIND, a backslash keeps
+ * the next character from ending the string and both are kept, so the
+ * escapes of DNS names (\. \032) reach the name parser.
+ */
 static int
 read_string(struct keyfile_lex *lx)
 {
-	int c;
+	int c, esc = 0;
 
 	for (;;) {
 		c = getch(lx);
-		if (c == '\\')
-			c = getch(lx);
-		else if (c == '"')
+		if (c == '"' && !esc)
 			return KEYFILE_STRING;
+		esc = c == '\\' && !esc;
 		if (c < 0 || c == '\n')
 			return lx->failed ? -1 :
 			    keyfile_error(lx, "unterminated quoted string");

@@ -67,22 +67,25 @@ tmp_write(const char *name, const char *text, mode_t mode, char *out)
 	close(fd);
 }
 
-/* Copy the data file DATA/name to tmpdir/name, mode 0600. */
+/*
+ * Copy the file src (relative to the repository root) to tmpdir/name,
+ * mode 0600.  A missing file fails the test and is copied as empty.
+ */
 static void
 tmp_copy(const char *src, const char *name, char *out)
 {
 	static char text[65536];
 	FILE *f = fopen(src, "r");
-	size_t n;
+	size_t n = 0;
 
 	if (f == NULL) {
-		fprintf(stderr, "%s: %s (run from the repository root)\n", src,
-		    strerror(errno));
-		abort();
+		unit_fail_str(__FILE__, __LINE__, "data file (run from the "
+		    "repository root)", src, strerror(errno));
+	} else {
+		n = fread(text, 1, sizeof text - 1, f);
+		fclose(f);
 	}
-	n = fread(text, 1, sizeof text - 1, f);
 	text[n] = '\0';
-	fclose(f);
 	tmp_write(name, text, 0600, out);
 }
 
@@ -296,6 +299,29 @@ UNIT_TEST(conf_minimal_defaults)
 	tmp_write("e.conf", "# nothing\n", 0644, path);
 	CHECK_INT(conf_load(&c, path, err, sizeof err), 0);
 	CHECK_INT(c.nzones, 0);
+	conf_free(&c);
+	tmp_cleanup();
+}
+
+UNIT_TEST(conf_quoted_names)
+{
+	struct conf c;
+	char path[512], err[512] = "";
+
+	tmp_setup();
+	tmp_write("q.conf", "zone \"ex\\.ample\" { primary 192.0.2.1 }\n"
+	    "zone \\065Bc.example. { primary 192.0.2.1 }\n"
+	    "zone . { primary 192.0.2.1 }\r\n"
+	    "zone \"a\\\"b\" { primary 192.0.2.1 }\n", 0644, path);
+	CHECK_INT(conf_load(&c, path, err, sizeof err), 0);
+	CHECK_STR(err, "");
+	CHECK_INT(c.nzones, 4);
+	if (c.nzones == 4) {
+		CHECK_MEM(c.zones[0].name, "\10ex.ample\0", 10);
+		CHECK_MEM(c.zones[1].name, "\3abc\7example\0", 13);
+		CHECK_MEM(c.zones[2].name, "\0", 1);
+		CHECK_MEM(c.zones[3].name, "\3a\"b\0", 5);
+	}
 	conf_free(&c);
 	tmp_cleanup();
 }
@@ -762,8 +788,8 @@ UNIT_TEST(conf_secrets_never_in_messages)
 	};
 	static const char *const secrets[] = {
 		"ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoOEhYaHiImKi4yNjo+QkZKT",
-		"QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5v"
-		    "cHFyc3R1dnd4eXp7fH1+fw==",
+		("QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5v"
+		    "cHFyc3R1dnd4eXp7fH1+fw=="),
 		"ABCDEFGHIJKLMNOPQRSTUVWX",
 	};
 	char text[2048];
