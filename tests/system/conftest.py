@@ -18,6 +18,9 @@ import pytest
 import dnslab
 from listing import Listing, parse_listing, run_decode
 
+# One line per test file at the end of the run (tests/system/summary.py).
+pytest_plugins = ["summary"]
+
 ROOT = Path(__file__).resolve().parents[2]
 # $XFRSYNC may name another build (a sanitizer build, a wrapper) to test.
 XFRSYNC = Path(os.environ.get("XFRSYNC") or ROOT / "xfrsync")
