@@ -51,7 +51,7 @@ obj-y += agent/main.o agent/decode.o agent/zone.o agent/conf.o agent/fetch.o \
 	agent/notifyd.o agent/ctl.o agent/ctlclient.o agent/daemon.o agent/keyfile.o
 obj-$(CONFIG_SECCOMP) += agent/sandbox.o
 # AWS transport (issue 4): each line is owned by the module it names.
-SIGV4_OBJS :=
+SIGV4_OBJS := sigv4/canon.o sigv4/sigv4.o agent/sigv4cmd.o
 HTTP_OBJS := net/stream_plain.o
 TLS_OBJS :=
 obj-y += $(SIGV4_OBJS) $(HTTP_OBJS)

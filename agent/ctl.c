@@ -1,4 +1,5 @@
 /* ctl.c — control socket: the daemon's server and the `ctl` client. */
+#define _GNU_SOURCE /* accept4 with glibc (the sanitizer build) */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>

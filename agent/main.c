@@ -6,6 +6,7 @@
 #include "agent/daemon.h"
 #include "agent/decode.h"
 #include "agent/fetch.h"
+#include "agent/sigv4cmd.h"
 #include "xfrsync_config.h"
 
 static int
@@ -26,7 +27,9 @@ usage(FILE *f)
 	    "       xfrsync fetch [-y ALG:NAME:SECRET | -k KEYFILE] [-p PORT]\n"
 	    "                     [--ixfr SERIAL | --axfr] [-t SECONDS] "
 	    "@HOST ZONE\n"
-	    "       xfrsync decode [--tcp] FILE   print DNS messages like dig\n");
+	    "       xfrsync decode [--tcp] FILE   print DNS messages like dig\n"
+	    "       xfrsync sigv4 --region R --service S [--date YYYYMMDDTHHMMSSZ] "
+	    "[-v] < REQUEST\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -47,6 +50,8 @@ main(int argc, char **argv)
 		return daemon_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "ctl") == 0)
 		return ctl_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "sigv4") == 0)
+		return sigv4_main(argc - 1, argv + 1);
 	fprintf(stderr, "xfrsync: unknown command '%s'\n", argv[1]);
 	return usage(stderr);
 }

@@ -1,4 +1,5 @@
 /* notifyd.c — NOTIFY over UDP and TCP, answered from the same socket. */
+#define _GNU_SOURCE /* accept4 with glibc (the sanitizer build) */
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>

@@ -5,9 +5,10 @@
 set -eu
 
 PKGS="make gcc musl-tools musl-dev linux-libc-dev gperf dpkg-dev
-      python3 python3-kconfiglib python3-pytest python3-dnspython
+      python3 python3-kconfiglib python3-pytest python3-dnspython python3-botocore
       clang libclang-rt-14-dev libbearssl-dev libseccomp-dev
-      bind9 bind9-utils bind9-dnsutils knot knot-dnsutils"
+      bind9 bind9-utils bind9-dnsutils knot knot-dnsutils
+      openssl ca-certificates python3-cryptography"
 
 missing=""
 for p in $PKGS; do
