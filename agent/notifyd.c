@@ -89,43 +89,57 @@ tsig_names(const uint8_t *msg, size_t len, uint8_t *key, uint8_t *alg)
 	return found;
 }
 
-/* TSIG of an accepted request: 0 ok (ctx ready to sign), else the reply
- * was built into reply[] and *n says its length. */
+/*
+ * The request's TSIG, if any, checked against every configured key before
+ * anything else, so that every later reply to a signed request is signed
+ * (RFC 8945 §5.3).  0: unsigned, or verified with *signer; otherwise the
+ * refusal is built into reply[] (*n its length, -1 for none).
+ */
 static int
-check_tsig(const uint8_t *msg, size_t len, const struct notify_req *req,
-    const struct conf_zone *cz, const struct sockaddr *from,
-    struct tsig_ctx *tc, int *n)
+verify(const uint8_t *msg, size_t len, const struct notify_req *req,
+    const struct sockaddr *from, struct tsig_ctx *tc,
+    const struct tsig_key **signer, int *n)
 {
 	uint8_t key[DNS_NAME_MAX], alg[DNS_NAME_MAX];
 	uint64_t now = loop_wall();
 	char zn[DNS_NAME_TEXT_MAX];
 	int rc;
 
+	*signer = NULL;
+	if (!req->has_tsig)
+		return 0;
 	dns_name_to_text(req->zone, zn, sizeof zn);
-	if (!req->has_tsig) {
-		if (cz->notify_key == NULL)
-			return 0;
-		refused(from, zn, "not signed, notify-key is required");
-		*n = notify_reply(req, DNS_R_REFUSED, NULL, 0, reply,
+	if (!CFG_TSIG) {
+		refused(from, zn, "signed, but TSIG is not in this build");
+		*n = notify_reply(req, DNS_R_NOTAUTH, NULL, 0, reply,
 		    sizeof reply, now);
 		return -1;
 	}
 	rc = tsig_verify_request(tc, conf->keys, conf->nkeys, msg, len, now);
-	if (rc == 0 && cz->notify_key != NULL && tc->key != cz->notify_key)
-		rc = DNS_EBADKEY;
-	if (rc == 0)
+	if (rc == 0) {
+		*signer = tc->key;
 		return 0;
+	}
 	refused(from, zn, "TSIG %s", dns_strerror(rc));
 	if (rc == DNS_EBADTIME)
 		*n = notify_reply(req, DNS_R_NOTAUTH, tc, DNS_R_BADTIME, reply,
 		    sizeof reply, now);
 	else if (tsig_names(msg, len, key, alg))
 		*n = notify_reply_tsig_error(req, DNS_R_NOTAUTH, key, alg,
-		    rc == DNS_EBADSIG ? DNS_R_BADSIG : DNS_R_BADKEY, reply,
+		    rc == DNS_EBADKEY ? DNS_R_BADKEY : DNS_R_BADSIG, reply,
 		    sizeof reply, now);
 	else
 		*n = -1;
 	return -1;
+}
+
+/* A reply carrying rcode, signed when the request was. */
+static int
+answer(const struct notify_req *req, int rcode, struct tsig_ctx *tc,
+    const struct tsig_key *signer)
+{
+	return notify_reply(req, rcode, signer ? tc : NULL, 0, reply,
+	    sizeof reply, loop_wall());
 }
 
 /* Decide and build the reply to one message; returns its length, or -1
@@ -134,10 +148,11 @@ static int
 handle(const uint8_t *msg, size_t len, const struct sockaddr *from)
 {
 	static struct tsig_ctx tc;
+	const struct tsig_key *signer;
+	const struct conf_zone *cz;
 	struct notify_req req;
 	struct zstate *z;
-	const struct conf_zone *cz;
-	char zn[DNS_NAME_TEXT_MAX];
+	char zn[DNS_NAME_TEXT_MAX], a[128];
 	int n = -1;
 
 	switch (notify_parse(msg, len, &req)) {
@@ -147,39 +162,30 @@ handle(const uint8_t *msg, size_t len, const struct sockaddr *from)
 		return -1;
 	case NOTIFY_FORMERR:
 		refused(from, NULL, "malformed");
-		return notify_reply(&req, DNS_R_FORMERR, NULL, 0, reply,
-		    sizeof reply, loop_wall());
+		return answer(&req, DNS_R_FORMERR, NULL, NULL);
 	default:
 		break;
 	}
+	if (verify(msg, len, &req, from, &tc, &signer, &n) != 0)
+		return n;
 	dns_name_to_text(req.zone, zn, sizeof zn);
 	if ((z = zones_find(req.zone)) == NULL) {
 		refused(from, zn, "zone not configured");
-		return notify_reply(&req, DNS_R_NOTAUTH, NULL, 0, reply,
-		    sizeof reply, loop_wall());
+		return answer(&req, DNS_R_NOTAUTH, &tc, signer);
 	}
 	cz = zones_conf(z);
 	if (!conf_notify_allowed(cz, from)) {
 		refused(from, zn, "source not in notify-from");
-		return notify_reply(&req, DNS_R_REFUSED, NULL, 0, reply,
-		    sizeof reply, loop_wall());
+		return answer(&req, DNS_R_REFUSED, &tc, signer);
 	}
-	if (CFG_TSIG && check_tsig(msg, len, &req, cz, from, &tc, &n) != 0)
-		return n;
-	if (!CFG_TSIG && (req.has_tsig || cz->notify_key != NULL)) {
-		refused(from, zn, "TSIG not supported by this build");
-		return notify_reply(&req, DNS_R_NOTAUTH, NULL, 0, reply,
-		    sizeof reply, loop_wall());
+	if (cz->notify_key != NULL && signer != cz->notify_key) {
+		refused(from, zn, signer ? "signed with another key than "
+		    "notify-key" : "not signed, notify-key is required");
+		return answer(&req, DNS_R_REFUSED, &tc, signer);
 	}
-	n = notify_reply(&req, DNS_R_NOERROR, (CFG_TSIG && req.has_tsig) ?
-	    &tc : NULL, 0, reply, sizeof reply, loop_wall());
-	{
-		char a[128];
-
-		addr_text(from, a, sizeof a);
-		log_info("NOTIFY for %s from %s%s", zn, a, req.has_tsig ?
-		    " (signed)" : "");
-	}
+	addr_text(from, a, sizeof a);
+	log_info("NOTIFY for %s from %s%s", zn, a, signer ? " (signed)" : "");
+	n = answer(&req, DNS_R_NOERROR, &tc, signer);
 	zones_notify(z, &req);
 	return n;
 }

@@ -103,8 +103,9 @@ answer(struct soacheck *s, const uint8_t *msg, size_t len)
 		retry_tcp(s, "truncated");
 		return;
 	}
-	snprintf(s->why, sizeof s->why, "SOA query over %s: %s",
-	    s->tcp ? "TCP" : "UDP", a.why);
+	snprintf(s->why, sizeof s->why, "SOA query over %s: %s%s",
+	    s->tcp ? "TCP" : "UDP", a.why, (CFG_TSIG && s->key &&
+	    s->tsig.server_error) ? " (reported by the server)" : "");
 	finish(s, rc, &a);
 }
 

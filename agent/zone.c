@@ -146,8 +146,9 @@ zone_set_yield(void (*fn)(void *ctx), void *ctx)
 
 /* Count n units of work; every YIELD_EVERY of them, call the hook. */
 #define YIELD_EVERY 65536
-static void
-tick(size_t n)
+#define tick zone_yield_tick
+void
+zone_yield_tick(size_t n)
 {
 	yield_work += n;
 	if (yield_work >= YIELD_EVERY) {

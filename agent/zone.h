@@ -238,6 +238,9 @@ void zone_build_abort(struct zone_build *b);
  */
 void zone_set_yield(void (*fn)(void *ctx), void *ctx);
 
+/* Count n units of other long work against the same hook (diff walks). */
+void zone_yield_tick(size_t n);
+
 /* ---- changes between versions ------------------------------------------- */
 
 /* One (owner, type) whose RRset differs between two versions. */

@@ -37,6 +37,7 @@ struct zstate {
 	uint64_t last_ok;            /* wall seconds of the last success */
 	uint64_t expire_at;
 	char last_err[320];
+	int last_code;               /* DNS_E* of the last failure */
 	uint64_t n_notify, n_ixfr, n_axfr, n_changes;
 };
 
@@ -171,6 +172,7 @@ succeeded(struct zstate *z)
 	z->force_axfr = 0;
 	z->last_ok = loop_wall();
 	z->last_err[0] = '\0';
+	z->last_code = 0;
 	soa_timers(z, &refresh, &retry, &expire);
 	timer_arm(&z->refresh, jitter(refresh));
 	z->expire_at = z->last_ok + expire;
@@ -191,7 +193,10 @@ failed(struct zstate *z)
 	z->phase = P_IDLE;
 	z->failures++;
 	soa_timers(z, &refresh, &retry, &expire);
-	if (z->data == NULL) {
+	/* A key problem is configuration or an attack: no quick retry. */
+	if (z->last_code <= DNS_EBADKEY && z->last_code >= DNS_EBADTRUNC)
+		s = retry;
+	else if (z->data == NULL) {
 		s = (uint64_t)FIRST_RETRY_S << (z->failures > 12 ? 12 :
 		    z->failures - 1);
 		if (s > retry)
@@ -222,19 +227,26 @@ log_change(void *ctx, const struct zone_change *c)
 	struct zstate *z = ctx;
 	char owner[DNS_NAME_TEXT_MAX], type[16];
 
+	z->n_changes++;
+	zone_yield_tick(64); /* a log line costs far more than a compare */
 	dns_name_to_text(c->owner, owner, sizeof owner);
 	dns_type_to_text(c->type, type, sizeof type);
-	z->n_changes++;
 	log_debug("zone %s: %s %s: %u -> %u RRs", z->name, owner, type,
 	    c->has_old ? c->old.count : 0, c->has_new ? c->new.count : 0);
 	return 0;
 }
 
-/* The Route53 issue consumes the changed RRsets here. */
+/*
+ * The changed RRsets of a new version.  The Route53 issue consumes them
+ * here; today they are only logged (-v), so without debug logging the
+ * walk is skipped: on a large AXFR it would cost a good fraction of a
+ * second for nothing.
+ */
 static void
 zones_changed(struct zstate *z, const struct zone *old, const struct zone *new)
 {
-	zone_diff(old, new, log_change, z);
+	if (log_get_level() >= LOG_LVL_DEBUG)
+		zone_diff(old, new, log_change, z);
 }
 
 static void
@@ -249,6 +261,7 @@ xfr_done(struct xfrjob *j, int err, struct zone *nz)
 
 	snprintf(z->last_err, sizeof z->last_err, "%s from primary %zu",
 	    j->why, p + 1);
+	z->last_code = err;
 	free(z->job); /* j is gone from here on */
 	z->job = NULL;
 	if (err == 0 && nz != NULL) {
@@ -331,6 +344,7 @@ soa_done(struct soacheck *s, int err, const struct soaq_answer *a)
 	if (err != 0 && !(err == DNS_ERCODE && a && a->rcode == DNS_R_REFUSED)) {
 		snprintf(z->last_err, sizeof z->last_err, "%s from primary %zu",
 		    why, z->primary + 1);
+		z->last_code = err;
 		log_info("zone %s: %s", z->name, z->last_err);
 		next_primary(z);
 		return;

@@ -61,7 +61,7 @@ check_head(struct dns_msg *m, const uint8_t *msg, size_t len, uint16_t id,
 		return bad(a, DNS_EXFR, "not the answer to our query");
 	if (CFG_TSIG && tsig != NULL && (DNS_RCODE(m->hdr.flags) == 0 ||
 	    tsig_present(msg, len)) && (rc = tsig_verify(tsig, msg, len, now)))
-		return bad(a, rc, "TSIG");
+		return bad(a, rc, dns_strerror(rc));
 	if (m->hdr.flags & DNS_F_TC) {
 		a->truncated = 1;
 		return bad(a, DNS_EXFR, "truncated");
