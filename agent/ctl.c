@@ -1,4 +1,4 @@
-/* ctl.c — control socket: the daemon's server and the `ctl` client. */
+/* ctl.c — the daemon side of the control socket (client: ctlclient.c). */
 #define _GNU_SOURCE /* accept4 with glibc (the sanitizer build) */
 #include <errno.h>
 #include <poll.h>
