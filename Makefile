@@ -78,7 +78,8 @@ else
 PROD_CC := $(MUSL_CC)
 endif
 
-.PHONY: all deps check unit fuzz-replay systest fuzz size clean distclean \
+.PHONY: all deps check unit fuzz-replay systest systest-asan fuzz size clean \
+	distclean \
 	defconfig tinyconfig olddefconfig menuconfig layering
 all: $(OUT)
 
@@ -163,7 +164,21 @@ fuzz-replay: $(REPLAY)
 systest: $(OUT)
 	$(PY) -m pytest -q tests/system
 
-check: unit fuzz-replay layering systest
+check: unit fuzz-replay layering systest systest-asan
+
+# The same system tests against a sanitizer build of the product
+# (CONFIG_SANITIZE: host compiler, ASan + UBSan, leak checks at exit).
+ASAN_B := $(B)/asan
+$(ASAN_B)/.config: $(KCONFIG_CONFIG)
+	@mkdir -p $(ASAN_B)
+	sed 's/^# CONFIG_SANITIZE is not set/CONFIG_SANITIZE=y/' $< > $@
+
+systest-asan: $(ASAN_B)/.config
+	$(MAKE) -s B=$(ASAN_B) KCONFIG_CONFIG=$(ASAN_B)/.config \
+		OUT=$(ASAN_B)/xfrsync $(ASAN_B)/xfrsync
+	XFRSYNC=$(CURDIR)/$(ASAN_B)/xfrsync $(PY) -m pytest -q tests/system/test_daemon.py \
+		tests/system/test_fetch.py tests/system/test_badprimary.py \
+		tests/system/test_decode_peers.py
 
 # Dependency rules of ARCHITECTURE.md, read from the #include lines.
 layering:
