@@ -52,8 +52,13 @@ obj-y += agent/main.o agent/decode.o agent/zone.o agent/conf.o agent/fetch.o \
 obj-$(CONFIG_SECCOMP) += agent/sandbox.o
 # AWS transport (issue 4): each line is owned by the module it names.
 SIGV4_OBJS := sigv4/canon.o sigv4/sigv4.o agent/sigv4cmd.o
-HTTP_OBJS := net/stream_plain.o
-TLS_OBJS :=
+HTTP_OBJS := net/stream_plain.o net/http.o net/http_req.o agent/httpcmd.o
+TLS_OBJS := tls/tls.o tls/cafile.o $(B)/tls_anchors.o
+# The compiled-in trust anchors: C generated from Debian's ca-certificates
+# (a pattern rule, so it never becomes the default goal).
+%/tls_anchors.c: scripts/gen-anchors.py %/xfrsync_config.h $(wildcard /usr/share/ca-certificates/mozilla)
+	$(PY) scripts/gen-anchors.py -o $@ \
+		--set $(if $(filter y,$(CONFIG_TLS_ANCHORS_BUNDLE)),bundle,route53)
 obj-y += $(SIGV4_OBJS) $(HTTP_OBJS)
 obj-$(CONFIG_TLS) += $(TLS_OBJS)
 
@@ -178,7 +183,7 @@ systest-asan: $(ASAN_B)/.config
 		OUT=$(ASAN_B)/xfrsync $(ASAN_B)/xfrsync
 	XFRSYNC=$(CURDIR)/$(ASAN_B)/xfrsync $(PY) -m pytest -q tests/system/test_daemon.py \
 		tests/system/test_fetch.py tests/system/test_badprimary.py \
-		tests/system/test_decode_peers.py
+		tests/system/test_decode_peers.py tests/system/test_tls.py
 
 # Dependency rules of ARCHITECTURE.md, read from the #include lines.
 layering:

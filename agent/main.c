@@ -6,6 +6,7 @@
 #include "agent/daemon.h"
 #include "agent/decode.h"
 #include "agent/fetch.h"
+#include "agent/httpcmd.h"
 #include "agent/sigv4cmd.h"
 #include "xfrsync_config.h"
 
@@ -28,6 +29,8 @@ usage(FILE *f)
 	    "                     [--ixfr SERIAL | --axfr] [-t SECONDS] "
 	    "@HOST ZONE\n"
 	    "       xfrsync decode [--tcp] FILE   print DNS messages like dig\n"
+	    "       xfrsync http [--ca-file F] [--connect ADDR:PORT] [-X M] "
+	    "[-H H]... [-d D] [-i] URL...\n"
 	    "       xfrsync sigv4 --region R --service S [--date YYYYMMDDTHHMMSSZ] "
 	    "[-v] < REQUEST\n");
 	return f == stdout ? 0 : 2;
@@ -50,6 +53,8 @@ main(int argc, char **argv)
 		return daemon_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "ctl") == 0)
 		return ctl_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "http") == 0)
+		return http_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "sigv4") == 0)
 		return sigv4_main(argc - 1, argv + 1);
 	fprintf(stderr, "xfrsync: unknown command '%s'\n", argv[1]);

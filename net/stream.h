@@ -27,7 +27,8 @@
 enum xs_state {
 	XS_OPEN = 0,        /* handshaking or ready */
 	XS_CLOSED = 1,      /* closed cleanly (close_notify, or EOF on plain) */
-	XS_FAILED = 2       /* failed: xs_error()/xs_strerror() tell why */
+	XS_FAILED = 2       /* failed (TLS: EOF without close_notify too);
+	                       xs_strerror() tells why */
 };
 
 struct xs_stream;
@@ -69,5 +70,84 @@ struct xs_plain {
 };
 
 void xs_plain_init(struct xs_plain *p);
+
+/* The vtable calls, spelled out. */
+static inline uint8_t *
+xs_sendrec_buf(struct xs_stream *s, size_t *len)
+{
+	return s->vt->sendrec_buf(s, len);
+}
+
+static inline void
+xs_sendrec_ack(struct xs_stream *s, size_t len)
+{
+	s->vt->sendrec_ack(s, len);
+}
+
+static inline uint8_t *
+xs_recvrec_buf(struct xs_stream *s, size_t *len)
+{
+	return s->vt->recvrec_buf(s, len);
+}
+
+static inline void
+xs_recvrec_ack(struct xs_stream *s, size_t len)
+{
+	s->vt->recvrec_ack(s, len);
+}
+
+static inline uint8_t *
+xs_sendapp_buf(struct xs_stream *s, size_t *len)
+{
+	return s->vt->sendapp_buf(s, len);
+}
+
+static inline void
+xs_sendapp_ack(struct xs_stream *s, size_t len)
+{
+	s->vt->sendapp_ack(s, len);
+}
+
+static inline uint8_t *
+xs_recvapp_buf(struct xs_stream *s, size_t *len)
+{
+	return s->vt->recvapp_buf(s, len);
+}
+
+static inline void
+xs_recvapp_ack(struct xs_stream *s, size_t len)
+{
+	s->vt->recvapp_ack(s, len);
+}
+
+static inline void
+xs_flush(struct xs_stream *s)
+{
+	s->vt->flush(s);
+}
+
+static inline void
+xs_eof(struct xs_stream *s)
+{
+	s->vt->eof(s);
+}
+
+static inline void
+xs_close(struct xs_stream *s)
+{
+	s->vt->close(s);
+}
+
+static inline int
+xs_state(const struct xs_stream *s)
+{
+	return s->vt->state(s);
+}
+
+static inline const char *
+xs_strerror(const struct xs_stream *s)
+{
+	return s->vt->strerror(s);
+}
 
 #endif
