@@ -29,10 +29,9 @@ field_to_text(struct dns_tb *t, uint8_t kind, const uint8_t *rd, size_t len,
 	size_t n;
 
 	switch (kind) {
-	case DNS_RF_U8: dns_tb_printf(t, "%u", p[0]); n = 1; break;
-	case DNS_RF_U16: dns_tb_printf(t, "%u", dns_get16(p)); n = 2; break;
-	case DNS_RF_U32: dns_tb_printf(t, "%lu", (unsigned long)dns_get32(p));
-		n = 4; break;
+	case DNS_RF_U8: dns_tb_uint(t, p[0]); n = 1; break;
+	case DNS_RF_U16: dns_tb_uint(t, dns_get16(p)); n = 2; break;
+	case DNS_RF_U32: dns_tb_uint(t, dns_get32(p)); n = 4; break;
 	case DNS_RF_A: dns_tb_ipv4(t, p); n = 4; break;
 	case DNS_RF_AAAA: dns_tb_ipv6(t, p); n = 16; break;
 	case DNS_RF_TIME48:

@@ -64,9 +64,28 @@ dns_tb_end(struct dns_tb *t)
 }
 
 void
+dns_tb_uint(struct dns_tb *t, uint64_t v)
+{
+	char d[20];
+	size_t n = 0;
+
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n > 0)
+		dns_tb_putc(t, d[--n]);
+}
+
+void
 dns_tb_ipv4(struct dns_tb *t, const uint8_t a[4])
 {
-	dns_tb_printf(t, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			dns_tb_putc(t, '.');
+		dns_tb_uint(t, a[i]);
+	}
 }
 
 void
@@ -129,8 +148,12 @@ dns_tb_str(struct dns_tb *t, const uint8_t *p, size_t n, int quoted)
 	for (i = 0; i < n; i++) {
 		uint8_t c = p[i];
 
-		if (c < 0x20 || c > 0x7e || (!quoted && c == ' '))
-			dns_tb_printf(t, "\\%03u", c);
+		if (c < 0x20 || c > 0x7e || (!quoted && c == ' ')) {
+			dns_tb_putc(t, '\\');
+			dns_tb_putc(t, (char)('0' + c / 100));
+			dns_tb_putc(t, (char)('0' + c / 10 % 10));
+			dns_tb_putc(t, (char)('0' + c % 10));
+		}
 		else if (c == '"' || c == '\\' ||
 		    (!quoted && strchr(";()", c) != NULL)) {
 			dns_tb_putc(t, '\\');

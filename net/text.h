@@ -27,6 +27,8 @@ void dns_tb_printf(struct dns_tb *t, const char *fmt, ...)
 /* NUL-terminate (truncating if needed); returns t->n. */
 size_t dns_tb_end(struct dns_tb *t);
 
+/* Decimal, without printf (the hot path of printing a zone). */
+void dns_tb_uint(struct dns_tb *t, uint64_t v);
 void dns_tb_ipv4(struct dns_tb *t, const uint8_t a[4]);
 /* RFC 5952 form as glibc's inet_ntop prints it (what dig shows). */
 void dns_tb_ipv6(struct dns_tb *t, const uint8_t a[16]);

@@ -227,7 +227,8 @@ answer_rr(struct xfr_ctx *c, const struct dns_rr *rr)
 	if (rr->type == DNS_T_SOA && !dns_name_eq(rr->owner, c->zone))
 		return fail(c, DNS_EXFR, "SOA at a name other than the apex",
 		    rr->off, ixfr);
-	if (c->max_rrs && ++c->rrs > c->max_rrs)
+	/* The closing SOA repeats the opening one: not one of the zone's RRs. */
+	if (c->max_rrs && ++c->rrs > c->max_rrs + 1)
 		return fail(c, DNS_ELIMIT, "more RRs than max-rrs", rr->off, 0);
 	switch (c->state) {
 	case ST_START: return start(c, rr);

@@ -13,7 +13,9 @@ dns_rr_to_text(struct dns_tb *t, const struct dns_rr *rr)
 
 	dns_name_to_text(rr->owner, tmp, sizeof tmp);
 	dns_tb_puts(t, tmp);
-	dns_tb_printf(t, "\t%lu\t", (unsigned long)rr->ttl);
+	dns_tb_putc(t, '\t');
+	dns_tb_uint(t, rr->ttl);
+	dns_tb_putc(t, '\t');
 	dns_class_to_text(rr->cls, tmp, sizeof tmp);
 	dns_tb_puts(t, tmp);
 	dns_tb_putc(t, '\t');
