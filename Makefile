@@ -41,14 +41,15 @@ HOST_CFLAGS := -O1 -g $(SAN) -isystem /usr/include/bearssl
 obj-y := net/err.o net/wire.o net/text.o net/name.o net/rrtype.o net/rdata.o \
 	net/rdata_text.o net/svcb.o net/base64.o net/msg.o net/msg_text.o \
 	net/zonetext.o net/serial.o net/frame.o net/xfr.o net/soaq.o \
-	net/notify.o
+	net/notify.o net/stub.o
 # TSIG code is always built; CONFIG_TSIG and its algorithm options decide
 # what it accepts (with none, every key is refused).
 obj-y += net/tsig.o
 # agent/: the command line and the daemon.
 obj-y += agent/main.o agent/decode.o agent/zone.o agent/conf.o agent/fetch.o \
 	agent/log.o agent/loop.o agent/xfrjob.o agent/soacheck.o agent/zones.o \
-	agent/notifyd.o agent/ctl.o agent/ctlclient.o agent/daemon.o agent/keyfile.o
+	agent/notifyd.o agent/ctl.o agent/ctlclient.o agent/daemon.o agent/keyfile.o \
+	agent/resolve.o agent/resolvecmd.o
 obj-$(CONFIG_SECCOMP) += agent/sandbox.o
 # AWS transport (issue 4): each line is owned by the module it names.
 SIGV4_OBJS := sigv4/canon.o sigv4/sigv4.o agent/sigv4cmd.o
@@ -183,7 +184,8 @@ systest-asan: $(ASAN_B)/.config
 		OUT=$(ASAN_B)/xfrsync $(ASAN_B)/xfrsync
 	XFRSYNC=$(CURDIR)/$(ASAN_B)/xfrsync $(PY) -m pytest -q tests/system/test_daemon.py \
 		tests/system/test_fetch.py tests/system/test_badprimary.py \
-		tests/system/test_decode_peers.py tests/system/test_tls.py
+		tests/system/test_decode_peers.py tests/system/test_tls.py \
+		tests/system/test_resolve.py
 
 # Dependency rules of ARCHITECTURE.md, read from the #include lines.
 layering:

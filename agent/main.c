@@ -7,6 +7,7 @@
 #include "agent/decode.h"
 #include "agent/fetch.h"
 #include "agent/httpcmd.h"
+#include "agent/resolvecmd.h"
 #include "agent/sigv4cmd.h"
 #include "xfrsync_config.h"
 
@@ -32,7 +33,8 @@ usage(FILE *f)
 	    "       xfrsync http [--ca-file F] [--connect ADDR:PORT] [-X M] "
 	    "[-H H]... [-d D] [-i] URL...\n"
 	    "       xfrsync sigv4 --region R --service S [--date YYYYMMDDTHHMMSSZ] "
-	    "[-v] < REQUEST\n");
+	    "[-v] < REQUEST\n"
+	    "       xfrsync resolve [--server ADDR[:PORT]] [-4|-6] NAME...\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -57,6 +59,8 @@ main(int argc, char **argv)
 		return http_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "sigv4") == 0)
 		return sigv4_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "resolve") == 0)
+		return resolve_main(argc - 1, argv + 1);
 	fprintf(stderr, "xfrsync: unknown command '%s'\n", argv[1]);
 	return usage(stderr);
 }
