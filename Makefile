@@ -41,7 +41,7 @@ HOST_CFLAGS := -O1 -g $(SAN) -isystem /usr/include/bearssl
 obj-y := net/err.o net/wire.o net/text.o net/name.o net/rrtype.o net/rdata.o \
 	net/rdata_text.o net/svcb.o net/base64.o net/msg.o net/msg_text.o \
 	net/zonetext.o net/serial.o net/frame.o net/xfr.o net/soaq.o \
-	net/notify.o net/stub.o
+	net/notify.o net/stub.o net/xml.o
 # TSIG code is always built; CONFIG_TSIG and its algorithm options decide
 # what it accepts (with none, every key is refused).
 obj-y += net/tsig.o
