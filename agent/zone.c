@@ -145,7 +145,7 @@ zone_set_yield(void (*fn)(void *ctx), void *ctx)
 }
 
 /* Count n units of work; every YIELD_EVERY of them, call the hook. */
-#define YIELD_EVERY 65536
+#define YIELD_EVERY 32768
 #define tick zone_yield_tick
 void
 zone_yield_tick(size_t n)
@@ -471,6 +471,7 @@ keys_make(const struct zone_build *b, struct keys *ks)
 	if ((ks->off = malloc(b->nowners * sizeof *ks->off)) == NULL)
 		return ZONE_ENOMEM;
 	for (i = 0; i < b->nowners; i++) {
+		tick(4); /* a key costs a few compares */
 		n = owner_key(b->names + b->off[i], skip, key);
 		if (ks->len + n > ARENA_MAX)
 			return DNS_ELIMIT;
@@ -515,6 +516,7 @@ sort_owners(struct zone_build *b, uint32_t *ord, uint32_t *rank,
 		for (i = 0; i < b->nowners; i++) {
 			uint32_t id = ord[i];
 
+			tick(1);
 			if (i > 0 && cmp_key(&ks, ord[r - 1], id) == 0) {
 				b->names_dup += dns_name_len(b->names +
 				    b->off[id]);
@@ -614,6 +616,7 @@ compact_names(struct zone *z)
 	for (i = 0; i < z->nsets; i++) {
 		struct zone_set *s = z->sets + i;
 
+		tick(1);
 		if (s->owner != prev_old) {
 			size_t l = dns_name_len(z->names + s->owner);
 

@@ -232,7 +232,7 @@ void zone_build_abort(struct zone_build *b);
 /*
  * Finishing a build of a million RRs takes a good part of a second.  The
  * agent's event loop must not stall that long, so zone_build_finish()
- * calls fn(ctx) every 65536 units of work (comparisons while sorting, RRs
+ * calls fn(ctx) every 32768 units of work (comparisons while sorting, RRs
  * while grouping): the agent answers pending NOTIFYs there.  fn must not
  * touch the build in progress.  NULL (the default) calls nothing.
  */
