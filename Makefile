@@ -49,7 +49,8 @@ obj-y += net/tsig.o
 obj-y += agent/main.o agent/decode.o agent/zone.o agent/conf.o agent/fetch.o \
 	agent/log.o agent/loop.o agent/xfrjob.o agent/soacheck.o agent/zones.o \
 	agent/notifyd.o agent/ctl.o agent/ctlclient.o agent/daemon.o agent/keyfile.o \
-	agent/resolve.o agent/resolvecmd.o
+	agent/resolve.o agent/resolvecmd.o agent/route53_map.o agent/route53_batch.o \
+	agent/route53_xml.o
 obj-$(CONFIG_SECCOMP) += agent/sandbox.o
 # AWS transport (issue 4): each line is owned by the module it names.
 SIGV4_OBJS := sigv4/canon.o sigv4/sigv4.o agent/sigv4cmd.o
@@ -65,7 +66,8 @@ obj-$(CONFIG_TLS) += $(TLS_OBJS)
 
 NET_OBJS := $(filter net/%,$(obj-y))
 # agent/ modules also unit-tested on the host (they own no sockets).
-AGENT_HOST := agent/zone.o agent/conf.o agent/keyfile.o
+AGENT_HOST := agent/zone.o agent/conf.o agent/keyfile.o agent/route53_map.o \
+	agent/route53_batch.o agent/route53_xml.o
 # sigv4/ is pure: unit-tested on the host with the rest.
 AGENT_HOST += $(SIGV4_OBJS)
 LIBS-y :=
