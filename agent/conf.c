@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agent/conf.h"
+#include "agent/cred.h"
 #include "agent/keyfile.h"
 #include "net/name.h"
 #include "xfrsync_config.h"
@@ -14,7 +15,7 @@
 
 enum { NUM, SIZE, DUR };        /* kinds of numbers */
 enum { SEEN_CONTROL = 1, SEEN_STATE_DIR = 2, SEEN_LOG_LEVEL = 4,
-	SEEN_DEFAULTS = 8 };
+	SEEN_DEFAULTS = 8, SEEN_AWS = 16 };
 
 struct parser {
 	struct keyfile_lex lx;
@@ -818,18 +819,6 @@ st_log_level(struct parser *p)
 	    "warning, notice, info or debug)", keyfile_quote(&p->lx));
 }
 
-/* 1 if keys[0..n) has k's name. */
-static int
-key_known(const struct tsig_key *keys, size_t n, const struct tsig_key *k)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (dns_name_eq(keys[i].name, k->name))
-			return 1;
-	return 0;
-}
-
 static int
 st_key(struct parser *p)
 {
@@ -843,7 +832,7 @@ st_key(struct parser *p)
 		    CONF_KEY_MAX);
 	if (keyfile_parse_key(&p->lx, k) < 0)
 		return -1;
-	if (key_known(c->keys, c->nkeys, k))
+	if (keyfile_key_dup(c->keys, c->nkeys, k))
 		return keyfile_error_at(&p->lx, line, "key \"%s\" defined twice",
 		    name_text(k->name, text, sizeof text));
 	c->nkeys++;
@@ -894,7 +883,7 @@ st_key_file(struct parser *p)
 	if (rc < 0)
 		return error_raw(p, kerr);
 	for (i = c->nkeys; i < c->nkeys + n; i++)
-		if (key_known(c->keys, c->nkeys, &c->keys[i])) {
+		if (keyfile_key_dup(c->keys, c->nkeys, &c->keys[i])) {
 			name_text(c->keys[i].name, text, sizeof text);
 			while (n > 0)
 				tsig_key_wipe(&c->keys[c->nkeys + --n]);
@@ -920,6 +909,279 @@ st_defaults(struct parser *p)
 	return keyfile_expect_end(&p->lx, "defaults block");
 }
 
+/* ---- the aws block ---------------------------------------------------------- */
+enum { AWS_SOURCE = 1, AWS_AKID = 2, AWS_SECRET = 4, AWS_TOKEN = 8,
+	AWS_PROFILE = 16, AWS_CA = 32 };
+
+/* Statements that hold keys need CONFIG_CRED_CONFIG. */
+static int
+aws_keys_built(struct parser *p, const char *kw)
+{
+	if (CFG_CRED_CONFIG)
+		return 0;
+	return keyfile_error(&p->lx, "aws: %s needs CONFIG_CRED_CONFIG (keys "
+	    "in the configuration are not in this build)", kw);
+}
+
+static int
+aws_source(struct parser *p)
+{
+	int src;
+
+	if (value(p, "credentials-source") < 0)
+		return -1;
+	src = cred_source_parse(p->lx.tok);
+	if (src == -2)
+		return keyfile_error(&p->lx, "credentials-source: unknown "
+		    "source %s (auto, config, env, web-identity, profile, ecs "
+		    "or imds)", keyfile_quote(&p->lx));
+	if (src != CRED_AUTO && !cred_source_built(src))
+		return keyfile_error(&p->lx, "credentials-source: %s is not in "
+		    "this build", cred_source_name(src));
+	p->c->aws.source = src;
+	return keyfile_expect_end(&p->lx, "credentials-source");
+}
+
+static int
+aws_akid(struct parser *p)
+{
+	struct cred *k = &p->c->aws.keys;
+	const char *why;
+
+	if (aws_keys_built(p, "access-key-id") < 0 ||
+	    value(p, "access-key-id") < 0)
+		return -1;
+	why = cred_set_value(k->access_key_id, sizeof k->access_key_id,
+	    p->lx.tok, p->lx.len, cred_check_akid);
+	if (why != NULL)
+		return keyfile_error(&p->lx, "access-key-id: %s%s",
+		    strcmp(why, "empty") == 0 ? "is " : "", why);
+	return keyfile_expect_end(&p->lx, "access-key-id");
+}
+
+/* The permission check of a file that holds a secret. */
+static int
+aws_secret_mode(struct parser *p)
+{
+	if (p->lx.mode & 077)
+		return keyfile_error(&p->lx, "permissions %04o are too open for "
+		    "a file holding a secret (group or others can access it)",
+		    p->lx.mode);
+	return 0;
+}
+
+static int
+aws_secret(struct parser *p)
+{
+	struct cred *k = &p->c->aws.keys;
+	const char *why;
+	int rc = -1;
+
+	if (aws_keys_built(p, "secret-access-key") < 0 ||
+	    aws_secret_mode(p) < 0)
+		return -1;
+	p->lx.hide++;           /* nothing near a secret is quoted */
+	if (value(p, "secret-access-key") == 0) {
+		why = cred_set_value(k->secret, sizeof k->secret, p->lx.tok,
+		    p->lx.len, cred_check_secret);
+		if (why != NULL)
+			keyfile_error(&p->lx, "secret-access-key: %s%s",
+			    strcmp(why, "empty") == 0 ? "is " : "", why);
+		else
+			rc = keyfile_expect_end(&p->lx, "secret-access-key");
+	}
+	p->lx.hide--;
+	return rc;
+}
+
+/* session-token "part" ["part" ...]: joined (a word is at most
+ * KEYFILE_TOK_MAX - 1 bytes, a token may be longer). */
+static int
+aws_token(struct parser *p)
+{
+	struct cred *k = &p->c->aws.keys;
+	const char *why = NULL;
+	size_t len = 0;
+	int t, parts = 0, rc = -1;
+
+	if (aws_keys_built(p, "session-token") < 0 || aws_secret_mode(p) < 0)
+		return -1;
+	p->lx.hide++;
+	while ((t = keyfile_next(&p->lx)) == KEYFILE_WORD ||
+	    t == KEYFILE_STRING) {
+		parts++;
+		if (len + p->lx.len >= sizeof k->token) {
+			why = "too long";
+			break;
+		}
+		memcpy(k->token + len, p->lx.tok, p->lx.len);
+		len += p->lx.len;
+		k->token[len] = '\0';
+	}
+	if (t == KEYFILE_ERR)
+		goto out;
+	if (why == NULL && parts == 0) {
+		keyfile_error(&p->lx, "expected a value after session-token");
+		goto out;
+	}
+	if (why == NULL)
+		why = cred_check_token(k->token, len);
+	if (why != NULL) {
+		explicit_bzero(k->token, sizeof k->token);
+		keyfile_error(&p->lx, "session-token: %s%s", strcmp(why,
+		    "empty") == 0 ? "is " : "", why);
+		goto out;
+	}
+	keyfile_unget(&p->lx);
+	rc = keyfile_expect_end(&p->lx, "session-token");
+out:
+	p->lx.hide--;
+	return rc;
+}
+
+static int
+aws_profile(struct parser *p)
+{
+	struct conf_aws *a = &p->c->aws;
+
+	if (value(p, "profile") < 0)
+		return -1;
+	if (p->lx.len == 0 || p->lx.len >= sizeof a->profile)
+		return keyfile_error(&p->lx, "profile: empty or longer than "
+		    "%zu bytes", sizeof a->profile - 1);
+	memcpy(a->profile, p->lx.tok, p->lx.len + 1);
+	return keyfile_expect_end(&p->lx, "profile");
+}
+
+static int
+aws_ca_file(struct parser *p)
+{
+	return path(p, "ca-file", p->c->aws.ca_file,
+	    sizeof p->c->aws.ca_file);
+}
+
+/* test-endpoint imds|ecs|sts URL [address ADDR]: for tests only. */
+static int
+aws_test_endpoint(struct parser *p, unsigned *seen)
+{
+	static const char *const names[CONF_EP_N] = { "imds", "ecs", "sts" };
+	struct conf_aws_endpoint *ep;
+	struct cred_url u;
+	union conf_addr a;
+	char why[128];
+	int i, t;
+
+	if (value(p, "test-endpoint") < 0)
+		return -1;
+	for (i = 0; i < CONF_EP_N; i++)
+		if (strcmp(p->lx.tok, names[i]) == 0)
+			break;
+	if (i == CONF_EP_N)
+		return keyfile_error(&p->lx, "test-endpoint: %s is not imds, "
+		    "ecs or sts", keyfile_quote(&p->lx));
+	if (*seen & (64u << i))
+		return keyfile_error(&p->lx, "test-endpoint %s given twice",
+		    names[i]);
+	*seen |= 64u << i;
+	ep = &p->c->aws.test_endpoint[i];
+	if (value(p, "test-endpoint") < 0)
+		return -1;
+	if (p->lx.len >= sizeof ep->url)
+		return keyfile_error(&p->lx, "test-endpoint: URL longer than "
+		    "%zu bytes", sizeof ep->url - 1);
+	if (cred_url_parse(p->lx.tok, &u, why, sizeof why) < 0)
+		return keyfile_error(&p->lx, "test-endpoint: %s", why);
+	memcpy(ep->url, p->lx.tok, p->lx.len + 1);
+	t = keyfile_next(&p->lx);
+	if (t == KEYFILE_ERR)
+		return -1;
+	if (keyfile_is(&p->lx, "address")) {
+		if (value(p, "address") < 0 || tok_addr(p, "address", &a) < 0)
+			return -1;
+		if (p->lx.len >= sizeof ep->addr)
+			return keyfile_error(&p->lx, "address: too long");
+		memcpy(ep->addr, p->lx.tok, p->lx.len + 1);
+	} else {
+		keyfile_unget(&p->lx);
+	}
+	return keyfile_expect_end(&p->lx, "test-endpoint");
+}
+
+static int
+st_aws(struct parser *p)
+{
+	static const struct {
+		const char *kw;
+		unsigned bit;
+		int (*fn)(struct parser *);
+	} stmts[] = {
+		{ "credentials-source", AWS_SOURCE, aws_source },
+		{ "access-key-id", AWS_AKID, aws_akid },
+		{ "secret-access-key", AWS_SECRET, aws_secret },
+		{ "session-token", AWS_TOKEN, aws_token },
+		{ "profile", AWS_PROFILE, aws_profile },
+		{ "ca-file", AWS_CA, aws_ca_file },
+	};
+	struct conf_aws *a = &p->c->aws;
+	unsigned line = p->lx.line, seen = 0;
+	size_t i;
+
+	if (once(p, SEEN_AWS, "aws") < 0 ||
+	    keyfile_expect_lbrace(&p->lx, "aws") < 0)
+		return -1;
+	a->line = line;
+	for (;;) {
+		switch (keyfile_next_nonempty(&p->lx)) {
+		case KEYFILE_RBRACE:
+			goto end;
+		case KEYFILE_ERR:
+			return -1;
+		case KEYFILE_EOF:
+			return keyfile_error_at(&p->lx, line, "aws: no closing }");
+		case KEYFILE_WORD:
+			break;
+		default:
+			return keyfile_error(&p->lx, "expected a keyword, got %s",
+			    keyfile_quote(&p->lx));
+		}
+		if (keyfile_is(&p->lx, "test-endpoint")) {
+			if (aws_test_endpoint(p, &seen) < 0)
+				return -1;
+			continue;
+		}
+		for (i = 0; i < sizeof stmts / sizeof stmts[0]; i++)
+			if (keyfile_is(&p->lx, stmts[i].kw))
+				break;
+		if (i == sizeof stmts / sizeof stmts[0])
+			return keyfile_error(&p->lx, "unknown keyword %s in aws",
+			    keyfile_quote(&p->lx));
+		if (seen & stmts[i].bit)
+			return keyfile_error(&p->lx, "%s given twice",
+			    stmts[i].kw);
+		seen |= stmts[i].bit;
+		if (stmts[i].fn(p) < 0)
+			return -1;
+	}
+end:
+	if ((seen & AWS_AKID) && !(seen & AWS_SECRET))
+		return keyfile_error_at(&p->lx, line, "aws: access-key-id "
+		    "without secret-access-key");
+	if ((seen & (AWS_SECRET | AWS_TOKEN)) && !(seen & AWS_AKID))
+		return keyfile_error_at(&p->lx, line, "aws: %s without "
+		    "access-key-id", (seen & AWS_SECRET) ? "secret-access-key" :
+		    "session-token");
+	if (seen & AWS_AKID) {
+		a->have_keys = 1;
+		a->keys.source = CRED_CONFIG;
+		snprintf(a->keys.origin, sizeof a->keys.origin, "%s:%u",
+		    p->path, line);
+	}
+	if (a->source == CRED_CONFIG && !a->have_keys)
+		return keyfile_error_at(&p->lx, line, "aws: credentials-source "
+		    "config without access-key-id and secret-access-key");
+	return keyfile_expect_end(&p->lx, "aws block");
+}
+
 static const struct {
 	const char *kw;
 	int (*fn)(struct parser *);
@@ -932,6 +1194,7 @@ static const struct {
 	{ "key-file", st_key_file },
 	{ "defaults", st_defaults },
 	{ "zone", st_zone },
+	{ "aws", st_aws },
 };
 #define NTOP_STMTS (sizeof top_stmts / sizeof top_stmts[0])
 
@@ -989,6 +1252,8 @@ conf_init(struct conf *c)
 	snprintf(c->state_dir, sizeof c->state_dir, "%s",
 	    CONF_DEFAULT_STATE_DIR);
 	c->log_level = CONF_LOG_INFO;
+	c->aws.source = CRED_AUTO;
+	c->aws.keys.source = -1;
 }
 
 int
@@ -1024,4 +1289,6 @@ conf_free(struct conf *c)
 	for (i = 0; i < CONF_KEY_MAX; i++)
 		tsig_key_wipe(&c->keys[i]);
 	c->nkeys = 0;
+	cred_wipe(&c->aws.keys);
+	c->aws.have_keys = 0;
 }

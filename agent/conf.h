@@ -20,6 +20,11 @@
  *		max-bytes 256m
  *		refresh-min 5m refresh-max 1d
  *	}
+ *	aws {
+ *		credentials-source auto
+ *		profile "xfrsync"
+ *		ca-file "/etc/xfrsync/ca.pem"
+ *	}
  *
  * A statement ends at a newline or a ";" (the two are interchangeable, so
  * semicolons are optional); a "}" also ends the statement before it.
@@ -32,6 +37,13 @@
  * and the line.  A file holding a secret (the configuration file or a key
  * file) is refused when group or others can access it, and no message
  * ever quotes a secret.
+ *
+ * The aws block (at most one) holds what agent/cred.h needs: a pinned
+ * credentials source, static keys (access-key-id, secret-access-key,
+ * session-token: a long token may be written as several quoted strings,
+ * which are joined), the profile of the shared files, a CA file for the
+ * AWS endpoints, and, for tests only, endpoint overrides:
+ *	test-endpoint imds|ecs|sts URL [address ADDR]
  */
 #ifndef XFRSYNC_AGENT_CONF_H
 #define XFRSYNC_AGENT_CONF_H
@@ -41,6 +53,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "agent/cred.h"
 #include "net/name.h"
 #include "net/tsig.h"
 
@@ -117,6 +130,28 @@ struct conf_zone {
 	struct conf_limits lim;
 };
 
+/* Endpoints of the aws block's test-endpoint statement. */
+enum { CONF_EP_IMDS, CONF_EP_ECS, CONF_EP_STS, CONF_EP_N };
+#define CONF_URL_MAX 512
+#define CONF_PROFILE_MAX 128
+
+/* The aws block (xfrsync.conf(5)); all empty without one. */
+struct conf_aws {
+	unsigned line;                  /* of the block; 0: no block */
+	int source;                     /* CRED_AUTO or enum cred_source */
+	int have_keys;                  /* keys holds access-key-id etc. */
+	struct cred keys;               /* source CRED_CONFIG; wiped by
+	                                   conf_free */
+	char profile[CONF_PROFILE_MAX]; /* "": AWS_PROFILE or default */
+	char ca_file[CONF_PATH_MAX];    /* "": the built-in trust anchors */
+	/* For tests only: where IMDS, the container endpoint and STS are.
+	 * url "" when not set; addr "" to use the URL's (numeric) host. */
+	struct conf_aws_endpoint {
+		char url[CONF_URL_MAX];
+		char addr[64];
+	} test_endpoint[CONF_EP_N];
+};
+
 /*
  * The whole configuration.  Zones and primaries point into keys[], so a
  * struct conf must not be copied or moved once loaded: keep it where
@@ -132,6 +167,7 @@ struct conf {
 	size_t nkeys;
 	struct conf_zone *zones;        /* malloc'd, in file order */
 	size_t nzones;
+	struct conf_aws aws;
 };
 
 /*
@@ -143,7 +179,8 @@ struct conf {
  */
 int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
 
-/* Free the zones and wipe every secret.  c may be loaded again after. */
+/* Free the zones and wipe every secret (TSIG keys, the aws block's
+ * keys).  c may be loaded again after. */
 void conf_free(struct conf *c);
 
 /* The zone named name (wire form, any case), or NULL. */

@@ -571,9 +571,9 @@ name_text(const uint8_t *name, char *buf, size_t cap)
 		buf[n - 1] = '\0';
 }
 
-/* 1 if k's name is among keys[0..n). */
-static int
-key_dup(const struct tsig_key *keys, size_t n, const struct tsig_key *k)
+int
+keyfile_key_dup(const struct tsig_key *keys, size_t n,
+    const struct tsig_key *k)
 {
 	size_t i;
 
@@ -610,7 +610,7 @@ load_keys(struct keyfile_lex *lx, struct tsig_key *out, size_t max,
 		line = lx->line;
 		if (keyfile_parse_key(lx, &out[*n]) < 0)
 			return -1;
-		if (key_dup(out, *n, &out[*n])) {
+		if (keyfile_key_dup(out, *n, &out[*n])) {
 			name_text(out[*n].name, text, sizeof text);
 			tsig_key_wipe(&out[*n]);
 			return keyfile_error_at(lx, line, "key \"%s\" defined "

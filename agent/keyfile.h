@@ -120,4 +120,8 @@ int keyfile_expect_lbrace(struct keyfile_lex *lx, const char *what);
  */
 int keyfile_parse_key(struct keyfile_lex *lx, struct tsig_key *k);
 
+/* 1 if k's name (any case) is among keys[0..n). */
+int keyfile_key_dup(const struct tsig_key *keys, size_t n,
+    const struct tsig_key *k);
+
 #endif

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agent/credcmd.h"
 #include "agent/ctl.h"
 #include "agent/daemon.h"
 #include "agent/decode.h"
@@ -34,7 +35,9 @@ usage(FILE *f)
 	    "[-H H]... [-d D] [-i] URL...\n"
 	    "       xfrsync sigv4 --region R --service S [--date YYYYMMDDTHHMMSSZ] "
 	    "[-v] < REQUEST\n"
-	    "       xfrsync resolve [--server ADDR[:PORT]] [-4|-6] NAME...\n");
+	    "       xfrsync resolve [--server ADDR[:PORT]] [-4|-6] NAME...\n"
+	    "       xfrsync credentials [-c FILE] [--source NAME] [-t SECONDS] "
+	    "[-v]\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -59,6 +62,8 @@ main(int argc, char **argv)
 		return http_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "sigv4") == 0)
 		return sigv4_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "credentials") == 0)
+		return credentials_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "resolve") == 0)
 		return resolve_main(argc - 1, argv + 1);
 	fprintf(stderr, "xfrsync: unknown command '%s'\n", argv[1]);
