@@ -27,6 +27,7 @@
 #include "agent/cred.h"
 #include "agent/httpjob.h"
 #include "agent/log.h"
+#include "agent/resolve.h"
 #include "agent/loop.h"
 #include "xfrsync_config.h"
 #if CFG_TLS
@@ -97,6 +98,12 @@ static struct {
 	int step;                       /* IMDS: 0 token, 1 role, 2 keys */
 	int token_retry;
 	int refreshing;
+	/* An endpoint by name: the request waits for the resolver. */
+	struct resolve_req rr;
+	struct httpjob_req rq;
+	uint16_t port;
+	int resolving;
+	int by_name;                    /* the address came from the resolver */
 } N;
 
 #if CFG_TLS
@@ -423,6 +430,9 @@ cred_init(const struct conf_aws *aws, int pin, char *err, size_t errlen)
 		    "build", cred_source_name(E.pin));
 		return -1;
 	}
+	/* Endpoints by name (STS) are resolved on the loop; read
+	 * resolv.conf now, before any sandbox. */
+	(void)resolve_init(NULL);
 	/* No core file, no ptrace by the same user: the process will hold
 	 * secrets. */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -576,6 +586,7 @@ walk_failed(void)
 /* ---- network exchanges ------------------------------------------------------------ */
 
 static void net_done(struct httpjob *j, int err);
+static void net_failed(void);
 
 static void
 wipe_exchange(void)
@@ -620,15 +631,19 @@ endpoint(int src, const char *url, int ep)
 		u.addrlen = t.addrlen;
 		snprintf(u.host, sizeof u.host, "%s", t.host);
 	}
+	N.by_name = 0;
 	if (addr[0] != '\0') {
 		if (httpjob_endpoint_set(&N.ep, addr, u.port, u.host, u.tls) != 0) {
 			set_why(src, "bad test-endpoint address");
 			return -1;
 		}
 	} else if (!u.numeric) {
-		set_why(src, "%s: endpoints by name are not wired to the resolver "
-		    "yet (give an address with test-endpoint)", u.host);
-		return -1;
+		/* Resolved on the loop when the request is sent (send_req). */
+		memset(&N.ep, 0, sizeof N.ep);
+		N.by_name = 1;
+		snprintf(N.ep.host, sizeof N.ep.host, "%s", u.host);
+		N.ep.tls = u.tls;
+		N.port = u.port;
 	} else {
 		memset(&N.ep, 0, sizeof N.ep);
 		N.ep.addr = u.addr;
@@ -646,6 +661,33 @@ endpoint(int src, const char *url, int ep)
 #endif
 	snprintf(N.target, sizeof N.target, "%s", u.path);
 	return 0;
+}
+
+/* The endpoint's name resolved: send the request that waited for it. */
+static void
+on_resolved(struct resolve_req *r, const struct resolve_result *res)
+{
+	union resolve_addr a;
+
+	(void)r;
+	N.resolving = 0;
+	if (res->err != 0) {
+		set_why(N.src, "%s", res->why);
+		net_failed();
+		return;
+	}
+	a = res->addr[0];
+
+	if (a.sa.sa_family == AF_INET6)
+		a.sin6.sin6_port = htons(N.port);
+	else
+		a.sin.sin_port = htons(N.port);
+	memcpy(&N.ep.addr, &a, resolve_addr_len(&a));
+	N.ep.addrlen = resolve_addr_len(&a);
+	if (httpjob_start(&N.job, &N.rq) != 0) {
+		set_why(N.src, "%s", N.job.why);
+		net_failed();
+	}
 }
 
 /* Send the request prepared in N; 0, or -1 with why[N.src] set. */
@@ -670,6 +712,17 @@ send_req(const char *method, size_t nh, const char *body, size_t blen,
 	rq.idle_ms = ms;
 	rq.total_ms = 2 * ms;
 	rq.done = net_done;
+	if (N.ep.addrlen == 0) { /* a name: resolve first, never block */
+		N.rq = rq;
+		N.resolving = 1;
+		if (resolve_start(&N.rr, N.ep.host, RESOLVE_ANY, on_resolved,
+		    NULL) != 0) {
+			N.resolving = 0;
+			set_why(N.src, "%s: cannot start a lookup", N.ep.host);
+			return -1;
+		}
+		return 0;
+	}
 	if (httpjob_start(&N.job, &rq) != 0) {
 		set_why(N.src, "%s", N.job.why);
 		return -1;
@@ -1072,6 +1125,8 @@ net_done(struct httpjob *j, int err)
 		if (N.src == CRED_IMDS)
 			set_why(N.src, "%s%s", N.step == 0 ? "" : N.step == 1 ?
 			    "role listing: " : "credentials: ", j->why);
+		else if (N.by_name) /* the address alone would not say which */
+			set_why(N.src, "%s: %s", N.ep.host, j->why);
 		else
 			set_why(N.src, "%s", j->why);
 		net_failed();
@@ -1199,6 +1254,9 @@ cred_stop(void)
 
 	httpjob_cancel(&N.job);
 	httpjob_shutdown();
+	if (N.resolving)
+		resolve_cancel(&N.rr);
+	N.resolving = 0;
 	timer_disarm(&t_walk);
 	timer_disarm(&t_refresh);
 	wipe_exchange();
