@@ -32,10 +32,10 @@
  *                 AWS_EC2_METADATA_SERVICE_ENDPOINT; off with
  *                 AWS_EC2_METADATA_DISABLED=true
  *
- * Until a resolver exists, every endpoint must be a numeric address (or
- * localhost); STS needs the aws block's test-only test-endpoint, else it
- * fails with "needs a DNS resolver".  The same statement points IMDS and
- * the container endpoint at a stand-in (tests/system/awsstub.py).
+ * An endpoint given by name (STS) is resolved on the loop by
+ * agent/resolve (resolv.conf is read by cred_init); numeric ones are used
+ * as they are.  The aws block's test-only test-endpoint points STS, IMDS
+ * and the container endpoint at a stand-in (tests/system/awsstub.py).
  *
  * The environment and the shared files are read once, by cred_init(),
  * before the sandbox; what the network providers need from the
