@@ -609,6 +609,35 @@ st_notify_key(struct parser *p, struct conf_zone *z)
 	return keyfile_expect_end(&p->lx, "notify-key");
 }
 
+/* hosted-zone-id ID: letters and digits, "/hostedzone/" stripped. */
+static int
+st_hosted_zone_id(struct parser *p, struct conf_zone *z)
+{
+	const char *s;
+	size_t i, n;
+
+	if (z->hosted_zone_id[0] != '\0')
+		return keyfile_error(&p->lx, "hosted-zone-id given twice");
+	if (value(p, "hosted-zone-id") < 0)
+		return -1;
+	s = p->lx.tok;
+	n = p->lx.len;
+	if (n > 12 && memcmp(s, "/hostedzone/", 12) == 0) {
+		s += 12;
+		n -= 12;
+	}
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' &&
+		    s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+			break;
+	if (n == 0 || i < n || n >= sizeof z->hosted_zone_id)
+		return keyfile_error(&p->lx, "hosted-zone-id: bad id %s",
+		    keyfile_quote(&p->lx));
+	memcpy(z->hosted_zone_id, s, n);
+	z->hosted_zone_id[n] = '\0';
+	return keyfile_expect_end(&p->lx, "hosted-zone-id");
+}
+
 static const struct {
 	const char *kw;
 	int (*fn)(struct parser *, struct conf_zone *);
@@ -616,6 +645,7 @@ static const struct {
 	{ "primary", st_primary },
 	{ "notify-from", st_notify_from },
 	{ "notify-key", st_notify_key },
+	{ "hosted-zone-id", st_hosted_zone_id },
 };
 #define NZONE_STMTS (sizeof zone_stmts / sizeof zone_stmts[0])
 
@@ -911,7 +941,8 @@ st_defaults(struct parser *p)
 
 /* ---- the aws block ---------------------------------------------------------- */
 enum { AWS_SOURCE = 1, AWS_AKID = 2, AWS_SECRET = 4, AWS_TOKEN = 8,
-	AWS_PROFILE = 16, AWS_CA = 32 };
+	AWS_PROFILE = 16, AWS_CA = 32, AWS_ENDPOINT = 512, AWS_REGION = 1024,
+	AWS_RATE = 2048, AWS_MAXCH = 4096 };
 
 /* Statements that hold keys need CONFIG_CRED_CONFIG. */
 static int
@@ -1060,6 +1091,72 @@ aws_ca_file(struct parser *p)
 	    sizeof p->c->aws.ca_file);
 }
 
+/* endpoint URL: Route53's (http only for tests). */
+static int
+aws_endpoint(struct parser *p)
+{
+	struct conf_aws *a = &p->c->aws;
+	struct cred_url u;
+	char why[128];
+
+	if (value(p, "endpoint") < 0)
+		return -1;
+	if (p->lx.len >= sizeof a->endpoint)
+		return keyfile_error(&p->lx, "endpoint: URL longer than %zu "
+		    "bytes", sizeof a->endpoint - 1);
+	if (cred_url_parse(p->lx.tok, &u, why, sizeof why) < 0)
+		return keyfile_error(&p->lx, "endpoint: %s", why);
+	if (strcmp(u.path, "/") != 0)
+		return keyfile_error(&p->lx, "endpoint: a URL without a path");
+	memcpy(a->endpoint, p->lx.tok, p->lx.len + 1);
+	return keyfile_expect_end(&p->lx, "endpoint");
+}
+
+/* region NAME: the SigV4 region of Route53's endpoint. */
+static int
+aws_region(struct parser *p)
+{
+	struct conf_aws *a = &p->c->aws;
+	size_t i;
+
+	if (value(p, "region") < 0)
+		return -1;
+	for (i = 0; i < p->lx.len; i++)
+		if (!((p->lx.tok[i] >= 'a' && p->lx.tok[i] <= 'z') ||
+		    (p->lx.tok[i] >= '0' && p->lx.tok[i] <= '9') ||
+		    p->lx.tok[i] == '-'))
+			break;
+	if (p->lx.len == 0 || i < p->lx.len || p->lx.len >= sizeof a->region)
+		return keyfile_error(&p->lx, "region: bad name %s",
+		    keyfile_quote(&p->lx));
+	memcpy(a->region, p->lx.tok, p->lx.len + 1);
+	return keyfile_expect_end(&p->lx, "region");
+}
+
+static int
+aws_rate(struct parser *p)
+{
+	uint64_t v;
+
+	if (value(p, "request-rate") < 0 ||
+	    number(p, "request-rate", NUM, 1000, &v) < 0)
+		return -1;
+	p->c->aws.request_rate = (uint32_t)v;
+	return keyfile_expect_end(&p->lx, "request-rate");
+}
+
+static int
+aws_max_changes(struct parser *p)
+{
+	uint64_t v;
+
+	if (value(p, "max-changes") < 0 ||
+	    number(p, "max-changes", NUM, 1000, &v) < 0)
+		return -1;
+	p->c->aws.max_changes = (uint32_t)v;
+	return keyfile_expect_end(&p->lx, "max-changes");
+}
+
 /* test-endpoint imds|ecs|sts URL [address ADDR]: for tests only. */
 static int
 aws_test_endpoint(struct parser *p, unsigned *seen)
@@ -1121,6 +1218,10 @@ st_aws(struct parser *p)
 		{ "session-token", AWS_TOKEN, aws_token },
 		{ "profile", AWS_PROFILE, aws_profile },
 		{ "ca-file", AWS_CA, aws_ca_file },
+		{ "endpoint", AWS_ENDPOINT, aws_endpoint },
+		{ "region", AWS_REGION, aws_region },
+		{ "request-rate", AWS_RATE, aws_rate },
+		{ "max-changes", AWS_MAXCH, aws_max_changes },
 	};
 	struct conf_aws *a = &p->c->aws;
 	unsigned line = p->lx.line, seen = 0;
@@ -1254,6 +1355,12 @@ conf_init(struct conf *c)
 	c->log_level = CONF_LOG_INFO;
 	c->aws.source = CRED_AUTO;
 	c->aws.keys.source = -1;
+	snprintf(c->aws.endpoint, sizeof c->aws.endpoint, "%s",
+	    CONF_DEFAULT_R53_ENDPOINT);
+	snprintf(c->aws.region, sizeof c->aws.region, "%s",
+	    CONF_DEFAULT_R53_REGION);
+	c->aws.request_rate = CONF_DEFAULT_R53_RATE;
+	c->aws.max_changes = CONF_DEFAULT_R53_MAX_CHANGES;
 }
 
 int

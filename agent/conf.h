@@ -44,6 +44,8 @@
  * which are joined), the profile of the shared files, a CA file for the
  * AWS endpoints, and, for tests only, endpoint overrides:
  *	test-endpoint imds|ecs|sts URL [address ADDR]
+ * and Route53's: endpoint URL, region NAME, request-rate N, max-changes N
+ * (zones name their hosted zone with hosted-zone-id ID).
  */
 #ifndef XFRSYNC_AGENT_CONF_H
 #define XFRSYNC_AGENT_CONF_H
@@ -63,6 +65,7 @@
 #define CONF_NOTIFY_MAX 32      /* notify-from prefixes per zone */
 #define CONF_PATH_MAX 1024      /* state-dir, key-file */
 #define CONF_CONTROL_MAX 108    /* control socket: sizeof sun_path */
+#define CONF_HZID_MAX 64        /* a hosted zone id, NUL included */
 
 /* Defaults (xfrsync.conf(5)). */
 #define CONF_DEFAULT_PORT 53
@@ -77,6 +80,10 @@
 #define CONF_DEFAULT_RETRY_MAX 1209600          /* 2 weeks */
 #define CONF_DEFAULT_EXPIRE_MIN 86400           /* 1 day */
 #define CONF_DEFAULT_EXPIRE_MAX 31536000        /* 1 year */
+#define CONF_DEFAULT_R53_ENDPOINT "https://route53.amazonaws.com"
+#define CONF_DEFAULT_R53_REGION "us-east-1"
+#define CONF_DEFAULT_R53_RATE 5                 /* requests per second */
+#define CONF_DEFAULT_R53_MAX_CHANGES 1000       /* Change elements */
 /* max-rrs defaults to CFG_DEFAULT_MAX_RRS (Kconfig). */
 
 /* log-level: the syslog(3) priority numbers. */
@@ -128,6 +135,9 @@ struct conf_zone {
 	/* When set, a NOTIFY must be signed with this key (into conf.keys). */
 	const struct tsig_key *notify_key;
 	struct conf_limits lim;
+	/* hosted-zone-id: the Route53 hosted zone ("Z..."; a "/hostedzone/"
+	 * prefix is stripped); "" when not given. */
+	char hosted_zone_id[CONF_HZID_MAX];
 };
 
 /* Endpoints of the aws block's test-endpoint statement. */
@@ -150,6 +160,13 @@ struct conf_aws {
 		char url[CONF_URL_MAX];
 		char addr[64];
 	} test_endpoint[CONF_EP_N];
+	/* Route53: the endpoint URL (http for tests), the SigV4 region, the
+	 * request budget of the account (requests per second, all zones),
+	 * the cap on Change elements per request. */
+	char endpoint[CONF_URL_MAX];
+	char region[64];
+	uint32_t request_rate;
+	uint32_t max_changes;
 };
 
 /*

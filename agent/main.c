@@ -7,6 +7,7 @@
 #include "agent/daemon.h"
 #include "agent/decode.h"
 #include "agent/fetch.h"
+#include "agent/plan.h"
 #include "agent/httpcmd.h"
 #include "agent/resolvecmd.h"
 #include "agent/sigv4cmd.h"
@@ -37,7 +38,11 @@ usage(FILE *f)
 	    "[-v] < REQUEST\n"
 	    "       xfrsync resolve [--server ADDR[:PORT]] [-4|-6] NAME...\n"
 	    "       xfrsync credentials [-c FILE] [--source NAME] [-t SECONDS] "
-	    "[-v]\n");
+	    "[-v]\n"
+	    "       xfrsync plan -c FILE [-v] [-t SECONDS] ZONE   what a sync "
+	    "would do\n"
+	    "       xfrsync sync -c FILE [-v] [-t SECONDS] ZONE   push ZONE to "
+	    "Route53 once\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -66,6 +71,10 @@ main(int argc, char **argv)
 		return credentials_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "resolve") == 0)
 		return resolve_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "plan") == 0)
+		return plan_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "sync") == 0)
+		return sync_main(argc - 1, argv + 1);
 	fprintf(stderr, "xfrsync: unknown command '%s'\n", argv[1]);
 	return usage(stderr);
 }
