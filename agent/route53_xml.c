@@ -255,22 +255,27 @@ change_info(struct xml_rd *x, struct r53_change_info *c)
 	return (seen & 3) == 3 ? 0 : R53_E_MISSING;
 }
 
+/*
+ * An answer whose root is `root_name` (or `alt`) and which must hold
+ * exactly one `elem` element, read by fn(x, arg); other children are
+ * skipped.
+ */
 static int
-change(struct xml_rd *x, const char *xml, size_t len, struct r53_change_info *c)
+single(struct xml_rd *x, const char *xml, size_t len, const char *root_name,
+    const char *alt, const char *elem, int (*fn)(struct xml_rd *, void *),
+    void *arg)
 {
 	int rc, found = 0;
 
-	memset(c, 0, sizeof *c);
 	if ((rc = root(x, xml, len)) < 0)
 		return rc;
-	if (!xml_is(x, "ChangeResourceRecordSetsResponse") &&
-	    !xml_is(x, "GetChangeResponse"))
+	if (!xml_is(x, root_name) && (alt == NULL || !xml_is(x, alt)))
 		return R53_E_ROOT;
 	while ((rc = child(x)) > 0) {
-		if (xml_is(x, "ChangeInfo")) {
+		if (xml_is(x, elem)) {
 			if (found++)
 				return R53_E_DUP;
-			rc = change_info(x, c);
+			rc = fn(x, arg);
 		} else
 			rc = xml_skip(x);
 		if (rc < 0)
@@ -281,6 +286,20 @@ change(struct xml_rd *x, const char *xml, size_t len, struct r53_change_info *c)
 	if (!found)
 		return R53_E_MISSING;
 	return end(x);
+}
+
+static int
+change_info_cb(struct xml_rd *x, void *c)
+{
+	return change_info(x, c);
+}
+
+static int
+change(struct xml_rd *x, const char *xml, size_t len, struct r53_change_info *c)
+{
+	memset(c, 0, sizeof *c);
+	return single(x, xml, len, "ChangeResourceRecordSetsResponse",
+	    "GetChangeResponse", "ChangeInfo", change_info_cb, c);
 }
 
 int
@@ -564,30 +583,17 @@ hosted_zone(struct xml_rd *x, struct r53_zone *z)
 }
 
 static int
+hosted_zone_cb(struct xml_rd *x, void *z)
+{
+	return hosted_zone(x, z);
+}
+
+static int
 zone(struct xml_rd *x, const char *xml, size_t len, struct r53_zone *z)
 {
-	int rc, found = 0;
-
 	memset(z, 0, sizeof *z);
-	if ((rc = root(x, xml, len)) < 0)
-		return rc;
-	if (!xml_is(x, "GetHostedZoneResponse"))
-		return R53_E_ROOT;
-	while ((rc = child(x)) > 0) {
-		if (xml_is(x, "HostedZone")) {
-			if (found++)
-				return R53_E_DUP;
-			rc = hosted_zone(x, z);
-		} else
-			rc = xml_skip(x);
-		if (rc < 0)
-			return rc;
-	}
-	if (rc < 0)
-		return rc;
-	if (!found)
-		return R53_E_MISSING;
-	return end(x);
+	return single(x, xml, len, "GetHostedZoneResponse", NULL, "HostedZone",
+	    hosted_zone_cb, z);
 }
 
 int
