@@ -51,7 +51,7 @@ obj-y += agent/main.o agent/decode.o agent/zone.o agent/conf.o agent/fetch.o \
 	agent/notifyd.o agent/ctl.o agent/ctlclient.o agent/daemon.o agent/keyfile.o \
 	agent/resolve.o agent/resolvecmd.o agent/route53_map.o agent/route53_batch.o \
 	agent/route53_xml.o agent/httpjob.o agent/cred.o agent/cred_file.o \
-	agent/cred_parse.o agent/credcmd.o agent/route53.o agent/plan.o
+	agent/cred_parse.o agent/credcmd.o agent/route53.o agent/plan.o agent/push.o
 obj-$(CONFIG_SECCOMP) += agent/sandbox.o
 # AWS transport (issue 4): each line is owned by the module it names.
 SIGV4_OBJS := sigv4/canon.o sigv4/sigv4.o agent/sigv4cmd.o
@@ -190,7 +190,7 @@ systest-asan: $(ASAN_B)/.config
 		tests/system/test_fetch.py tests/system/test_badprimary.py \
 		tests/system/test_decode_peers.py tests/system/test_tls.py \
 		tests/system/test_resolve.py tests/system/test_cred.py \
-		tests/system/test_route53.py
+		tests/system/test_route53.py tests/system/test_push.py
 
 # Dependency rules of ARCHITECTURE.md, read from the #include lines.
 layering:

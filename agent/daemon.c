@@ -6,11 +6,16 @@
 #include <unistd.h>
 
 #include "agent/conf.h"
+#include "agent/cred.h"
 #include "agent/ctl.h"
 #include "agent/daemon.h"
+#include "agent/httpjob.h"
 #include "agent/log.h"
 #include "agent/loop.h"
 #include "agent/notifyd.h"
+#include "agent/push.h"
+#include "agent/resolve.h"
+#include "agent/route53.h"
 #include "agent/sandbox.h"
 #include "agent/zone.h"
 #include "xfrsync_config.h"
@@ -24,6 +29,7 @@ static int cur;
 static const char *conf_path;
 static int verbose;
 static const char *run_as;
+static int pushing;              /* Route53 client and credentials set up */
 
 static int
 level_of(const struct conf *c)
@@ -52,6 +58,12 @@ reload(void)
 		conf_free(next);
 		return;
 	}
+	if (!pushing && push_wanted(next))
+		log_warnx("reload: pushing to Route53 (a new aws block or "
+		    "hosted-zone-id) takes effect at the next start");
+	if (pushing && push_reload(next) != 0)
+		log_warnx("reload: out of memory: Route53 pushes keep the "
+		    "running configuration");
 	notifyd_conf(next);
 	log_set_level(level_of(next));
 	conf_free(&confs[cur]);
@@ -92,6 +104,19 @@ start(struct conf *c, int foreground)
 		fatal("signals");
 	if (notifyd_start(c) != 0 || ctl_start(c->control) != 0)
 		return -1;
+	/* Credentials (environment, shared files, CA file) and the Route53
+	 * client are read before the sandbox. */
+	if (push_wanted(c)) {
+		char err[512];
+
+		if (cred_init(&c->aws, CRED_PIN_CONF, err, sizeof err) != 0 ||
+		    r53_init(&c->aws, err, sizeof err) != 0) {
+			log_warnx("aws: %s", err);
+			cred_stop();
+			return -1;
+		}
+		pushing = 1;
+	}
 	if (!foreground && daemon(0, 0) != 0)
 		fatal("daemon");
 	if (CFG_SECCOMP && sandbox_enter_daemon(run_as) != 0)
@@ -102,7 +127,22 @@ start(struct conf *c, int foreground)
 		return -1;
 	}
 	zone_set_yield(on_yield, NULL);
-	return zones_start(c);
+	if (zones_start(c) != 0)
+		return -1;
+	return pushing ? push_start(c) : 0;
+}
+
+static void
+stop_pushing(void)
+{
+	if (!pushing)
+		return;
+	push_stop();
+	httpjob_shutdown();
+	resolve_shutdown();
+	r53_shutdown();
+	cred_stop();
+	pushing = 0;
 }
 
 int
@@ -136,11 +176,13 @@ daemon_main(int argc, char **argv)
 	}
 	log_init(fg, level_of(&confs[cur]));
 	if (start(&confs[cur], fg) != 0) {
+		stop_pushing();
 		conf_free(&confs[cur]);
 		return 1;
 	}
 	log_info("xfrsync started: %zu zones", confs[cur].nzones);
 	rc = loop_run();
+	stop_pushing();
 	zones_stop();
 	notifyd_stop();
 	ctl_stop();

@@ -7,6 +7,7 @@
 
 #include "agent/log.h"
 #include "agent/loop.h"
+#include "agent/push.h"
 #include "agent/soacheck.h"
 #include "agent/xfrjob.h"
 #include "agent/zones.h"
@@ -237,8 +238,9 @@ log_change(void *ctx, const struct zone_change *c)
 }
 
 /*
- * The changed RRsets of a new version.  The Route53 issue consumes them
- * here; today they are only logged (-v), so without debug logging the
+ * The changed RRsets of a new version, before old is released: agent/push
+ * turns them into Route53 changes (push.h; nothing for a zone without a
+ * hosted zone).  With debug logging each one is also logged; without, that
  * walk is skipped: on a large AXFR it would cost a good fraction of a
  * second for nothing.
  */
@@ -247,6 +249,7 @@ zones_changed(struct zstate *z, const struct zone *old, const struct zone *new)
 {
 	if (log_get_level() >= LOG_LVL_DEBUG)
 		zone_diff(old, new, log_change, z);
+	push_changed(z->cz->name, old, new);
 }
 
 static void
@@ -613,6 +616,7 @@ zones_status(void (*emit)(void *ctx, const char *line), void *ctx)
 		    (unsigned long long)z->n_notify,
 		    (unsigned long long)z->n_ixfr, (unsigned long long)z->n_axfr,
 		    z->last_err);
+		push_status(z->cz->name, line, sizeof line);
 		emit(ctx, line);
 	}
 }
