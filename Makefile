@@ -41,7 +41,7 @@ HOST_CFLAGS := -O1 -g $(SAN) -isystem /usr/include/bearssl
 obj-y := net/err.o net/wire.o net/text.o net/name.o net/rrtype.o net/rdata.o \
 	net/rdata_text.o net/svcb.o net/base64.o net/msg.o net/msg_text.o \
 	net/zonetext.o net/serial.o net/frame.o net/xfr.o net/soaq.o \
-	net/notify.o net/stub.o net/xml.o
+	net/notify.o net/stub.o
 # TSIG code is always built; CONFIG_TSIG and its algorithm options decide
 # what it accepts (with none, every key is refused).
 obj-y += net/tsig.o
@@ -49,9 +49,12 @@ obj-y += net/tsig.o
 obj-y += agent/main.o agent/decode.o agent/zone.o agent/conf.o agent/fetch.o \
 	agent/log.o agent/loop.o agent/xfrjob.o agent/soacheck.o agent/zones.o \
 	agent/notifyd.o agent/ctl.o agent/ctlclient.o agent/daemon.o agent/keyfile.o \
-	agent/resolve.o agent/resolvecmd.o agent/route53_map.o agent/route53_batch.o \
+	agent/resolve.o agent/resolvecmd.o agent/cred_parse.o
+# Route53 sync and the AWS side (CONFIG_ROUTE53); cred_parse stays for the
+# configuration's aws block.
+obj-$(CONFIG_ROUTE53) += net/xml.o agent/route53_map.o agent/route53_batch.o \
 	agent/route53_xml.o agent/httpjob.o agent/cred.o agent/cred_file.o \
-	agent/cred_parse.o agent/credcmd.o agent/route53.o agent/plan.o agent/push.o
+	agent/credcmd.o agent/route53.o agent/plan.o agent/push.o
 obj-$(CONFIG_SECCOMP) += agent/sandbox.o
 # AWS transport (issue 4): each line is owned by the module it names.
 SIGV4_OBJS := sigv4/canon.o sigv4/sigv4.o agent/sigv4cmd.o
@@ -62,7 +65,7 @@ TLS_OBJS := tls/tls.o tls/cafile.o $(B)/tls_anchors.o
 %/tls_anchors.c: scripts/gen-anchors.py %/xfrsync_config.h $(wildcard /usr/share/ca-certificates/mozilla)
 	$(PY) scripts/gen-anchors.py -o $@ \
 		--set $(if $(filter y,$(CONFIG_TLS_ANCHORS_BUNDLE)),bundle,route53)
-obj-y += $(SIGV4_OBJS) $(HTTP_OBJS)
+obj-$(CONFIG_ROUTE53) += $(SIGV4_OBJS) $(HTTP_OBJS)
 obj-$(CONFIG_TLS) += $(TLS_OBJS)
 
 NET_OBJS := $(filter net/%,$(obj-y))
@@ -108,8 +111,11 @@ $(DEPS_STAMP):
 	@mkdir -p $(B) && touch $@
 
 # ---- configuration -----------------------------------------------------------
-$(KCONFIG_CONFIG):
-	$(PY) scripts/kconfig.py defconfig configs/defconfig
+# A new Kconfig brings an existing .config up to date (new symbols take
+# their defaults), so the Makefile and the header never disagree.
+$(KCONFIG_CONFIG): Kconfig
+	@if [ -f $@ ]; then $(PY) scripts/kconfig.py olddefconfig; \
+	else $(PY) scripts/kconfig.py defconfig configs/defconfig; fi
 defconfig: $(DEPS_STAMP)
 	$(PY) scripts/kconfig.py defconfig configs/defconfig
 tinyconfig: $(DEPS_STAMP)

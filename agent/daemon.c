@@ -58,10 +58,10 @@ reload(void)
 		conf_free(next);
 		return;
 	}
-	if (!pushing && push_wanted(next))
+	if (CFG_ROUTE53 && !pushing && push_wanted(next))
 		log_warnx("reload: pushing to Route53 (a new aws block or "
 		    "hosted-zone-id) takes effect at the next start");
-	if (pushing && push_reload(next) != 0)
+	if (CFG_ROUTE53 && pushing && push_reload(next) != 0)
 		log_warnx("reload: out of memory: Route53 pushes keep the "
 		    "running configuration");
 	notifyd_conf(next);
@@ -106,7 +106,7 @@ start(struct conf *c, int foreground)
 		return -1;
 	/* Credentials (environment, shared files, CA file) and the Route53
 	 * client are read before the sandbox. */
-	if (push_wanted(c)) {
+	if (CFG_ROUTE53 && push_wanted(c)) {
 		char err[512];
 
 		if (cred_init(&c->aws, CRED_PIN_CONF, err, sizeof err) != 0 ||
@@ -129,13 +129,13 @@ start(struct conf *c, int foreground)
 	zone_set_yield(on_yield, NULL);
 	if (zones_start(c) != 0)
 		return -1;
-	return pushing ? push_start(c) : 0;
+	return (CFG_ROUTE53 && pushing) ? push_start(c) : 0;
 }
 
 static void
 stop_pushing(void)
 {
-	if (!pushing)
+	if (!CFG_ROUTE53 || !pushing)
 		return;
 	push_stop();
 	httpjob_shutdown();

@@ -63,17 +63,17 @@ main(int argc, char **argv)
 		return daemon_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "ctl") == 0)
 		return ctl_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "http") == 0)
+	if (CFG_ROUTE53 && strcmp(argv[1], "http") == 0)
 		return http_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "sigv4") == 0)
+	if (CFG_ROUTE53 && strcmp(argv[1], "sigv4") == 0)
 		return sigv4_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "credentials") == 0)
+	if (CFG_ROUTE53 && strcmp(argv[1], "credentials") == 0)
 		return credentials_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "resolve") == 0)
 		return resolve_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "plan") == 0)
+	if (CFG_ROUTE53 && strcmp(argv[1], "plan") == 0)
 		return plan_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "sync") == 0)
+	if (CFG_ROUTE53 && strcmp(argv[1], "sync") == 0)
 		return sync_main(argc - 1, argv + 1);
 	fprintf(stderr, "xfrsync: unknown command '%s'\n", argv[1]);
 	return usage(stderr);

@@ -14,6 +14,7 @@
 #include "net/err.h"
 #include "net/rrtype.h"
 #include "net/serial.h"
+#include "xfrsync_config.h"
 
 #define FIRST_RETRY_S 5          /* backoff start while never loaded */
 #define NO_IXFR_S (3 * 3600)     /* after NOTIMP/FORMERR to IXFR */
@@ -249,7 +250,8 @@ zones_changed(struct zstate *z, const struct zone *old, const struct zone *new)
 {
 	if (log_get_level() >= LOG_LVL_DEBUG)
 		zone_diff(old, new, log_change, z);
-	push_changed(z->cz->name, old, new);
+	if (CFG_ROUTE53)
+		push_changed(z->cz->name, old, new);
 }
 
 static void
@@ -616,7 +618,8 @@ zones_status(void (*emit)(void *ctx, const char *line), void *ctx)
 		    (unsigned long long)z->n_notify,
 		    (unsigned long long)z->n_ixfr, (unsigned long long)z->n_axfr,
 		    z->last_err);
-		push_status(z->cz->name, line, sizeof line);
+		if (CFG_ROUTE53)
+			push_status(z->cz->name, line, sizeof line);
 		emit(ctx, line);
 	}
 }
