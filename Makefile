@@ -65,6 +65,7 @@ TLS_OBJS := tls/tls.o tls/cafile.o $(B)/tls_anchors.o
 %/tls_anchors.c: scripts/gen-anchors.py %/xfrsync_config.h $(wildcard /usr/share/ca-certificates/mozilla)
 	$(PY) scripts/gen-anchors.py -o $@ \
 		--set $(if $(filter y,$(CONFIG_TLS_ANCHORS_BUNDLE)),bundle,route53)
+	@touch $@ # the script keeps an unchanged file's time; make must not
 obj-$(CONFIG_ROUTE53) += $(SIGV4_OBJS) $(HTTP_OBJS)
 obj-$(CONFIG_TLS) += $(TLS_OBJS)
 
@@ -91,7 +92,7 @@ else
 PROD_CC := $(MUSL_CC)
 endif
 
-.PHONY: all deps check unit fuzz-replay systest systest-asan fuzz size clean \
+.PHONY: all deps demo check unit fuzz-replay systest systest-asan fuzz size clean \
 	distclean \
 	defconfig tinyconfig olddefconfig menuconfig layering
 all: $(OUT)
@@ -181,6 +182,10 @@ systest: $(OUT)
 	$(PY) -m pytest -q tests/system
 
 check: unit fuzz-replay layering systest systest-asan
+
+# BIND + moto_server on loopback, the agent between them (README, issue 5).
+demo: $(OUT)
+	$(PY) scripts/demo.py $(OUT)
 
 # The same system tests against a sanitizer build of the product
 # (CONFIG_SANITIZE: host compiler, ASan + UBSan, leak checks at exit).
