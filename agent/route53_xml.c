@@ -464,6 +464,24 @@ rrset(struct xml_rd *x, struct r53_lrec *rec)
 	return 0;
 }
 
+/*
+ * Move to the next `elem` child of the current element, skipping any
+ * other: 1, 0 after the last child, or a negative error.
+ */
+static int
+next_item(struct xml_rd *x, const char *elem)
+{
+	int rc;
+
+	while ((rc = child(x)) > 0) {
+		if (xml_is(x, elem))
+			return 1;
+		if ((rc = xml_skip(x)) < 0)
+			return rc;
+	}
+	return rc;
+}
+
 enum { P_TRUNC = 1, P_NAME = 2, P_TYPE = 4, P_ID = 8, P_MAX = 16 };
 
 static int
@@ -480,12 +498,7 @@ list(struct xml_rd *x, const char *xml, size_t len, struct r53_lrec *rec,
 		return R53_E_ROOT;
 	while ((rc = child(x)) > 0) {
 		if (xml_is(x, "ResourceRecordSets")) {
-			while ((rc = child(x)) > 0) {
-				if (!xml_is(x, "ResourceRecordSet")) {
-					if ((rc = xml_skip(x)) < 0)
-						return rc;
-					continue;
-				}
+			while ((rc = next_item(x, "ResourceRecordSet")) > 0) {
 				if ((rc = rrset(x, rec)) < 0)
 					return rc;
 				page->n_records++;
@@ -620,12 +633,7 @@ zones(struct xml_rd *x, const char *xml, size_t len, r53_zone_fn fn,
 		return R53_E_ROOT;
 	while ((rc = child(x)) > 0) {
 		if (xml_is(x, "HostedZones")) {
-			while ((rc = child(x)) > 0) {
-				if (!xml_is(x, "HostedZone")) {
-					if ((rc = xml_skip(x)) < 0)
-						return rc;
-					continue;
-				}
+			while ((rc = next_item(x, "HostedZone")) > 0) {
 				if ((rc = hosted_zone(x, &z)) < 0)
 					return rc;
 				page->n_zones++;
