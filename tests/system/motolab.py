@@ -45,7 +45,15 @@ url, op, arg = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 r53 = boto3.client("route53", endpoint_url=url, region_name="us-east-1")
 if op == "create":
     z = r53.create_hosted_zone(Name=arg["name"], CallerReference=arg["ref"])
-    print(json.dumps(z["HostedZone"]["Id"].split("/")[-1]))
+    zid = z["HostedZone"]["Id"].split("/")[-1]
+    if arg["soa"]:
+        name = arg["name"].rstrip(".") + "."
+        r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": [
+            {"Action": "UPSERT", "ResourceRecordSet": {
+                "Name": name, "Type": "SOA", "TTL": 900, "ResourceRecords": [
+                    {"Value": "ns-2048.awsdns-64.com. hostmaster." + name +
+                              " 1 7200 900 1209600 86400"}]}}]})
+    print(json.dumps(zid))
 elif op == "list":
     out, kw = [], {"HostedZoneId": arg["id"]}
     while True:
@@ -117,8 +125,13 @@ class Moto:
             raise RuntimeError(f"boto3 {op} failed: {r.stderr[-2000:]}")
         return json.loads(r.stdout)
 
-    def create_zone(self, name: str) -> str:
-        return self.boto("create", name=name, ref=f"{name}-{time.time_ns()}")
+    def create_zone(self, name: str, soa: bool = True) -> str:
+        """A hosted zone as Route53 creates it.  moto lists the SOA of a new
+        zone as the repr of a Python dict ("{'Value': 'ns-2048...'}"), which
+        no client can read; with soa (the default) it is rewritten at once
+        with the value real Route53 holds (ns-2048.awsdns-64.com.
+        hostmaster.NAME 1 7200 900 1209600 86400, TTL 900)."""
+        return self.boto("create", name=name, ref=f"{name}-{time.time_ns()}", soa=soa)
 
     def list(self, zone_id: str) -> list[dict]:
         return self.boto("list", id=zone_id)

@@ -23,118 +23,16 @@ AWS_SECRET_ACCESS_KEY; moto accepts any).  Logs:
 from __future__ import annotations
 
 import os
-import re
-import socket
-import threading
 import time
 
 import pytest
 
 import dnslab
-from agent import Agent, ZoneConf, ZoneStatus
+from agent import ZoneConf
 from dnslab import LOCALHOST
 from motolab import FAKE_ENV, Moto, moto_python
+from pushlab import PushAgent, Relay
 from test_route53 import ZONE, route53_view, zone_text, zone_view
-
-PUSH_RE = re.compile(r" r53-serial (?P<serial>\d+|-) last-push (?P<last>\S+) "
-                     r"push-state (?P<state>idle|pushing|dirty) "
-                     r"r53-calls (?P<calls>\d+) r53-retries (?P<retries>\d+)$")
-
-
-class PushAgent(Agent):
-    """Agent whose status() reads lines carrying the push fields (agent.py's
-    STATUS_RE is anchored at last-error): the suffix is parsed apart into
-    ZoneStatus.push (None for a zone that does not push)."""
-
-    def status(self) -> dict[str, ZoneStatus]:
-        r = self.ctl("status")
-        if r.returncode != 0:
-            raise RuntimeError(f"xfrsync ctl status exited {r.returncode}: {r.stderr}")
-        out = {}
-        for line in r.stdout.splitlines():
-            m = PUSH_RE.search(line)
-            z = ZoneStatus.parse(line[:m.start()] if m else line)
-            z.line = line
-            push = None
-            if m:
-                push = m.groupdict()
-                push["calls"], push["retries"] = int(push["calls"]), int(push["retries"])
-                push["serial"] = None if push["serial"] == "-" else int(push["serial"])
-            z.push = push
-            out[z.name] = z
-        return out
-
-
-class Relay:
-    """A TCP relay on a fixed port in front of moto; cut() closes the
-    listener and every open connection (connections are refused until
-    restore())."""
-
-    def __init__(self, upstream: int):
-        self.upstream = upstream
-        self.port = dnslab.free_port()
-        self.lsock: socket.socket | None = None
-        self.conns: list[socket.socket] = []
-        self.lock = threading.Lock()
-        self.restore()
-
-    def restore(self):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind((LOCALHOST, self.port))
-        s.listen(16)
-        self.lsock = s
-        threading.Thread(target=self._accept, args=(s,), daemon=True).start()
-
-    def _accept(self, s: socket.socket):
-        while True:
-            try:
-                c, _ = s.accept()
-            except OSError:
-                return
-            try:
-                u = socket.create_connection((LOCALHOST, self.upstream), timeout=5)
-            except OSError:
-                c.close()
-                continue
-            with self.lock:
-                self.conns += [c, u]
-            for a, b in ((c, u), (u, c)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(a: socket.socket, b: socket.socket):
-        try:
-            while data := a.recv(65536):
-                b.sendall(data)
-        except OSError:
-            pass
-        for s in (a, b):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def cut(self):
-        if self.lsock is not None:
-            try:  # wakes the accept() of the thread (close alone does not)
-                self.lsock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            self.lsock.close()
-            self.lsock = None
-        with self.lock:
-            for s in self.conns:
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                s.close()
-            self.conns.clear()
-
-    def close(self):
-        self.cut()
-
 
 class Lab:
     def __init__(self, agent: Agent, moto: Moto, primary: dnslab.Primary,
@@ -143,26 +41,13 @@ class Lab:
         self.relay, self.zone_id = relay, zone_id
 
     def push(self) -> dict:
-        z = self.agent.status()[ZONE]
-        assert z.push is not None, f"no push fields in the status line: {z.line!r}"
-        return z.push
+        return self.agent.push(ZONE)
 
     def wait_push(self, cond, what: str, timeout: float = 30) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            p = self.push()
-            if cond(p):
-                return p
-            if not self.agent.running():
-                raise RuntimeError(f"xfrsync exited:\n{self.agent.log_tail()}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"not {what} within {timeout} s: {p}\n"
-                                   f"{self.agent.log_tail()}")
-            time.sleep(0.05)
+        return self.agent.wait_push(ZONE, cond, what, timeout)
 
     def wait_synced(self, serial: int, timeout: float = 30) -> dict:
-        return self.wait_push(lambda p: p["serial"] == serial and p["state"] == "idle",
-                              f"synced at {serial}", timeout)
+        return self.agent.wait_synced(ZONE, serial, timeout)
 
     def r53(self):
         return route53_view(self.moto.list(self.zone_id))
@@ -225,10 +110,11 @@ def test_initial_reconcile(lab):
     assert lab.r53() == lab.zone()
     after = lab.moto.list(lab.zone_id)
     assert [s for s in after if s["Type"] == "NS"] == apex_ns
-    # moto lists the SOA it creates as the repr of a dict ("{'Value': 'ns-2048
-    # ... 1 7200 ...'}"): the agent cannot read it, so the serial is not
-    # carried in the SOA here (stats.soa_unknown); only one SOA remains.
-    assert len([s for s in after if s["Type"] == "SOA"]) == 1
+    # the SOA carries the synced serial and keeps Route53's MNAME and RNAME
+    soa = [s for s in after if s["Type"] == "SOA"]
+    assert len(soa) == 1
+    assert soa[0]["ResourceRecords"] == [{"Value": "ns-2048.awsdns-64.com. hostmaster.%s. "
+                                          "%d 7200 900 1209600 86400" % (ZONE, serial)}]
     assert lab.agent.grep(r"zone route\.test\.?: reconcile to serial")
 
 
