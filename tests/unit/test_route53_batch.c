@@ -4,6 +4,7 @@
  * last, the XML body byte for byte, and the request counts of issue 5's
  * benchmark (5 201 RRsets; a 1 200-record change).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -13,6 +14,7 @@
 #include "net/err.h"
 #include "net/rdata.h"
 #include "net/rrtype.h"
+#include "net/xml.h"
 #include "net/zonetext.h"
 #include "tests/unit/unit.h"
 
@@ -694,5 +696,424 @@ UNIT_TEST(r53_batch_change_1200)
 		printf("  route53: %s: %zu records, %zu requests, lower bound "
 		    "%zu\n", what[k], records, nb, min);
 	}
+	zone_free(z);
+}
+
+/* ---- every plan within every limit, read back from the XML bodies ------- */
+
+/* A deterministic generator (xorshift), so a failure reproduces. */
+static uint32_t rng_state;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return n ? rng_state % n : 0;
+}
+
+/* Value texts of any length up to 4 100: tails of two long strings, one
+ * of them with & < > that count 5, 4 and 4 once escaped. */
+#define VMAX 4100
+static char plain_s[VMAX + 1], amp_s[VMAX + 1];
+
+static const char *
+val_of(size_t len, int amp)
+{
+	const char *s = amp ? amp_s : plain_s;
+
+	return s + VMAX - len;
+}
+
+/* Characters a value counts as written: our own count, not the packer's. */
+static size_t
+written(const char *v)
+{
+	size_t n = 0;
+
+	for (; *v; v++)
+		n += *v == '&' ? 5 : *v == '<' || *v == '>' ? 4 : 1;
+	return n;
+}
+
+/*
+ * One random change list: mostly small sets, some near or over the
+ * per-set limits (400 values, 4 000 characters), groups of 2-3 changes,
+ * at most one change flagged LAST.  Names are unique per change.
+ */
+static void
+random_list(struct list *l, size_t n, char (*names)[32])
+{
+	size_t i, k, in_group = 0;
+	uint32_t group = 0;
+	int have_last = 0;
+
+	list_init(l);
+	for (i = 0; i < n; i++) {
+		struct r53_change *c = &l->v[l->c.n++];
+		uint32_t shape = rnd(100);
+		size_t nv, len;
+		const char **v;
+		int amp = rnd(4) == 0;
+
+		if (shape < 70) {
+			nv = 1 + rnd(4);
+			len = 1 + rnd(200);
+		} else if (shape < 85) {
+			nv = 1 + rnd(40);
+			len = 100 + rnd(900);
+		} else if (shape < 92) {
+			nv = 1 + rnd(10);
+			len = 3900 + rnd(150);          /* around 4 000 */
+		} else if (shape < 97) {
+			nv = 395 + rnd(10);             /* around 400 */
+			len = 1 + rnd(60);
+		} else {
+			nv = 1 + rnd(8);
+			len = 2000 + rnd(2000);
+		}
+		v = keep(l, malloc(nv * sizeof *v));
+		for (k = 0; k < nv; k++)
+			v[k] = val_of(k + 1 == nv ? len : 1 + rnd(len), amp);
+		memset(c, 0, sizeof *c);
+		c->action = (enum r53_action)rnd(3);
+		snprintf(names[i], sizeof names[i], "n%u.example.com.", (unsigned)(i % 100000));
+		c->set.name = names[i];
+		c->set.type = DNS_T_TXT;
+		c->set.ttl = 300;
+		c->set.nvalues = nv;
+		c->set.values = v;
+		if (!have_last && rnd(50) == 0) {
+			c->flags = R53_CH_LAST;
+			have_last = 1;
+		}
+		/* Now and then a group of 2-3 consecutive changes. */
+		if (in_group == 0 && i + 1 < n && rnd(12) == 0) {
+			group++;
+			in_group = 2 + rnd(2);
+		}
+		if (in_group > 0) {
+			c->group = group;
+			in_group--;
+		}
+	}
+}
+
+/* Counts read back from one XML body. */
+struct readback {
+	size_t changes, records, chars;
+	size_t idx[MAXC];       /* change numbers from the names, in order */
+	size_t nvalues[MAXC];
+	int ok;
+};
+
+static void
+read_body(const char *body, size_t len, struct readback *rb)
+{
+	struct xml_rd x;
+	char action[16], name[64], *val = malloc(VMAX + 1);
+	int t, upsert = 0;
+	long n;
+
+	memset(rb, 0, sizeof *rb);
+	rb->ok = 1;
+	if (val == NULL)
+		abort();
+	xml_init(&x, body, len);
+	while ((t = xml_next(&x)) > 0) {
+		if (t != XML_START)
+			continue;
+		if (xml_is(&x, "Change")) {
+			rb->changes++;
+		} else if (xml_is(&x, "Action")) {
+			xml_leaf(&x, action, sizeof action);
+			upsert = strcmp(action, "UPSERT") == 0;
+		} else if (xml_is(&x, "Name")) {
+			xml_leaf(&x, name, sizeof name);
+			rb->idx[rb->changes - 1] = strtoul(name + 1, NULL, 10);
+		} else if (xml_is(&x, "Value")) {
+			n = xml_leaf(&x, val, VMAX + 1);
+			if (n < 0 || n > VMAX) {
+				rb->ok = 0;
+				continue;
+			}
+			rb->records += upsert ? 2 : 1;
+			rb->chars += (upsert ? 2 : 1) * written(val);
+			rb->nvalues[rb->changes - 1]++;
+		}
+	}
+	if (t != XML_EOF)
+		rb->ok = 0;
+	free(val);
+}
+
+static void
+check_random_plan(const struct list *l, const struct r53_plan *p,
+    const struct r53_limits *lim, char *body, size_t cap)
+{
+	static struct readback rb;
+	static unsigned char placed[MAXC];   /* 1 placed, 2 rejected */
+	static size_t batch_of[MAXC];
+	size_t i, k, last_batch = SIZE_MAX;
+
+	memset(placed, 0, sizeof placed);
+	for (i = 0; i < p->nrej; i++) {
+		const struct r53_change *c = &l->v[p->rej[i].change];
+		size_t big = 0, r, ch;
+
+		CHECK_INT(placed[p->rej[i].change], 0);
+		placed[p->rej[i].change] = 2;
+		for (k = 0; k < c->set.nvalues; k++)
+			if (written(c->set.values[k]) > big)
+				big = written(c->set.values[k]);
+		r53_change_cost(c, &r, &ch);
+		/* The reason given is true of the change (or its group). */
+		switch (p->rej[i].why) {
+		case R53_REJ_VALUES:
+			CHECK(c->set.nvalues > lim->values);
+			break;
+		case R53_REJ_VALUE_CHARS:
+			CHECK(big > lim->value_chars);
+			break;
+		case R53_REJ_GROUP:
+			CHECK(c->group != 0);
+			break;
+		case R53_REJ_TOO_BIG:
+			CHECK(c->group != 0 || r > lim->records ||
+			    ch > lim->chars);
+			break;
+		default:
+			CHECK(!"unknown reason");
+		}
+		CHECK(strlen(r53_reject_text(p->rej[i].why)) > 10);
+	}
+	for (i = 0; i < p->nb; i++) {
+		size_t n;
+		struct dns_tb t;
+
+		dns_tb_init(&t, body, cap);
+		n = r53_batch_xml(&t, l->v, p->idx + p->b[i].first, p->b[i].n,
+		    "xfrsync test");
+		CHECK(n < cap);
+		if (n >= cap)
+			return;
+		read_body(body, n, &rb);
+		CHECK(rb.ok);
+		/* Route53's limits, counted from the body itself. */
+		CHECK(rb.records <= lim->records);
+		CHECK(rb.chars <= lim->chars);
+		CHECK(rb.changes <= lim->changes);
+		CHECK_INT(rb.changes, p->b[i].n);
+		CHECK_INT(rb.records, p->b[i].records);
+		CHECK_INT(rb.chars, p->b[i].chars);
+		for (k = 0; k < rb.changes; k++) {
+			const struct r53_change *c = &l->v[rb.idx[k]];
+			size_t v;
+
+			/* Each change once, whole, within the per-set limits. */
+			CHECK_INT(placed[rb.idx[k]], 0);
+			placed[rb.idx[k]] = 1;
+			batch_of[rb.idx[k]] = i;
+			CHECK_INT(rb.nvalues[k], c->set.nvalues);
+			CHECK(c->set.nvalues <= lim->values);
+			for (v = 0; v < c->set.nvalues; v++)
+				CHECK(written(c->set.values[v]) <=
+				    lim->value_chars);
+			if (c->flags & R53_CH_LAST)
+				last_batch = i;
+		}
+	}
+	for (i = 0; i < l->c.n; i++) {
+		if (placed[i] == 0) {
+			printf("  change %zu neither sent nor rejected\n", i);
+			CHECK(0);
+		}
+		/* A group: all sent in one request, or none sent. */
+		if (i > 0 && l->v[i].group != 0 &&
+		    l->v[i].group == l->v[i - 1].group) {
+			CHECK_INT(placed[i], placed[i - 1]);
+			if (placed[i] == 1 && placed[i - 1] == 1)
+				CHECK_INT(batch_of[i], batch_of[i - 1]);
+		}
+	}
+	if (last_batch != SIZE_MAX)
+		CHECK_INT(last_batch, p->nb - 1);
+	CHECK(p->nb >= p->min_batches);
+}
+
+UNIT_TEST(r53_batch_random_plans_never_exceed_a_limit_nor_split_a_set)
+{
+	static struct list l;
+	static char names[MAXC][32];
+	static char body[1 << 20];
+	static const size_t caps[] = { 1000, 100, 7, 2 };
+	struct r53_limits lim;
+	struct r53_plan p;
+	unsigned round;
+	size_t i, why[8], most = 0;
+
+	for (i = 0; i < VMAX; i++) {
+		plain_s[i] = (char)('a' + i % 26);
+		amp_s[i] = "x&y<z>"[i % 6];
+	}
+	rng_state = 0x2545f491u;
+	memset(why, 0, sizeof why);
+	for (round = 0; round < 120; round++) {
+		r53_limits_default(&lim);
+		lim.changes = caps[round % 4];
+		random_list(&l, 1 + rnd(600), names);
+		CHECK_INT(r53_plan_make(&l.c, &lim, &p), 0);
+		check_random_plan(&l, &p, &lim, body, sizeof body);
+		for (i = 0; i < p.nrej; i++)
+			why[p.rej[i].why & 7]++;
+		if (p.nb > most)
+			most = p.nb;
+		r53_plan_free(&p);
+		list_free(&l);
+	}
+	/* The rounds did meet every limit. */
+	CHECK(why[R53_REJ_VALUES] > 0 && why[R53_REJ_VALUE_CHARS] > 0 &&
+	    why[R53_REJ_TOO_BIG] > 0 && why[R53_REJ_GROUP] > 0);
+	CHECK(most >= 10);
+}
+
+/* ---- one RRset at the exact per-request limits -------------------------- */
+
+UNIT_TEST(r53_batch_single_set_at_request_limits)
+{
+	static struct list l;
+	struct r53_plan p;
+
+	/* UPSERT of 400 values x 40 characters: 800 records, 32 000
+	 * characters counted: alone in its request, accepted. */
+	list_init(&l);
+	mk(&l, R53_UPSERT, 400, 40, 40);
+	mk1(&l, R53_CREATE, 1);
+	CHECK_INT(plan(&l, NULL, &p), 2);
+	CHECK_INT(p.nrej, 0);
+	CHECK_STR(sizes(&p), "1/1");
+	if (p.nb == 2)
+		CHECK_INT(p.b[0].chars, 32000);
+	r53_plan_free(&p);
+	list_free(&l);
+	/* The same with one character more: 32 002, rejected as too big. */
+	list_init(&l);
+	mk(&l, R53_UPSERT, 400, 40, 41);
+	CHECK_INT(plan(&l, NULL, &p), 0);
+	CHECK_INT(p.nrej, 1);
+	if (p.nrej == 1)
+		CHECK_INT(p.rej[0].why, R53_REJ_TOO_BIG);
+	r53_plan_free(&p);
+	list_free(&l);
+	/* A DELETE counts once: 400 x 80 = 32 000 fits; 8 x 4 000 too. */
+	list_init(&l);
+	mk(&l, R53_DELETE, 400, 80, 80);
+	mk(&l, R53_DELETE, 8, 4000, 4000);
+	mk(&l, R53_CREATE, 8, 4000, 4001);
+	CHECK_INT(plan(&l, NULL, &p), 2);
+	CHECK_INT(p.nrej, 1);
+	if (p.nrej == 1) {
+		CHECK_INT(p.rej[0].change, 2);
+		CHECK_INT(p.rej[0].why, R53_REJ_VALUE_CHARS);
+	}
+	r53_plan_free(&p);
+	list_free(&l);
+	/* An UPSERT of 400 values x 2 = 800 records + a DELETE of 200:
+	 * exactly 1 000 records in one request. */
+	list_init(&l);
+	mk(&l, R53_UPSERT, 400, 2, 2);
+	mk(&l, R53_DELETE, 200, 2, 2);
+	mk(&l, R53_UPSERT, 1, 2, 2);
+	CHECK_INT(plan(&l, NULL, &p), 2);
+	CHECK_STR(sizes(&p), "2/1");
+	if (p.nb == 2)
+		CHECK_INT(p.b[0].records, 1000);
+	r53_plan_free(&p);
+	list_free(&l);
+}
+
+UNIT_TEST(r53_batch_reject_reasons_are_distinct_lines)
+{
+	static const enum r53_reject all[] = { R53_REJ_VALUES,
+		R53_REJ_VALUE_CHARS, R53_REJ_TOO_BIG, R53_REJ_GROUP };
+	size_t i, k;
+
+	for (i = 0; i < 4; i++) {
+		const char *s = r53_reject_text(all[i]);
+
+		CHECK(strlen(s) > 10 && strchr(s, '\n') == NULL);
+		for (k = 0; k < i; k++)
+			CHECK(strcmp(s, r53_reject_text(all[k])) != 0);
+	}
+	CHECK_STR(r53_reject_text(R53_REJ_VALUE_CHARS),
+	    "a value longer than Route53 takes");
+	CHECK_STR(r53_reject_text(R53_REJ_TOO_BIG),
+	    "larger than one request may be");
+	CHECK_STR(r53_reject_text(R53_REJ_GROUP),
+	    "another change of the same name was rejected");
+}
+
+/* ---- a DELETE from a listing, as the body sends it ------------------------ */
+
+/*
+ * The zone dropped sets Route53 lists in its own spelling: the DELETE's
+ * body carries Route53's name, TTL and values byte for byte (XML-escaped
+ * only), which is what an exact-match DELETE needs.
+ */
+UNIT_TEST(r53_batch_xml_delete_as_listed_byte_for_byte)
+{
+	static const char *const txt[] = { "\"a&b\" \"ex\\344mple\"" };
+	static const char *const v6[] = { "2001:DB8:0:0:0:0:0:1",
+		"2001:db8::2" };
+	static const struct r53_rrset l[] = {
+		{ "example.com.", DNS_T_SOA, 0, 900, 1, r53_soa_v },
+		{ "\\052.gone.example.com.", DNS_T_TXT, 0, 86400, 1, txt },
+		{ "v6.example.com.", DNS_T_AAAA, 0, 42, 2, v6 },
+	};
+	struct zone_build b;
+	struct zone *z = NULL;
+	struct r53_map_opts o;
+	struct r53_changes c;
+	struct r53_plan p;
+	struct dns_tb t;
+	char body[4096];
+
+	zone_build_init(&b, apex, NULL);
+	add(&b, SOA_TEXT("1"));
+	CHECK_INT(zone_build_finish(&b, NULL, &z), 0);
+	if (z == NULL)
+		return;
+	r53_map_opts_default(&o);
+	o.soa = R53_SOA_OFF;
+	r53_changes_init(&c);
+	CHECK_INT(r53_diff_full(z, l, 3, &o, &c), 0);
+	CHECK_INT(r53_plan_make(&c, NULL, &p), 0);
+	CHECK_INT(p.nb, 1);
+	if (p.nb == 1) {
+		dns_tb_init(&t, body, sizeof body);
+		r53_batch_xml(&t, c.v, p.idx, p.b[0].n, NULL);
+		CHECK_STR(body,
+		    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		    "<ChangeResourceRecordSetsRequest "
+		    "xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">"
+		    "<ChangeBatch><Changes>"
+		    "<Change><Action>DELETE</Action><ResourceRecordSet>"
+		    "<Name>\\052.gone.example.com.</Name><Type>TXT</Type>"
+		    "<TTL>86400</TTL><ResourceRecords><ResourceRecord>"
+		    "<Value>\"a&amp;b\" \"ex\\344mple\"</Value>"
+		    "</ResourceRecord></ResourceRecords></ResourceRecordSet>"
+		    "</Change>"
+		    "<Change><Action>DELETE</Action><ResourceRecordSet>"
+		    "<Name>v6.example.com.</Name><Type>AAAA</Type><TTL>42</TTL>"
+		    "<ResourceRecords>"
+		    "<ResourceRecord><Value>2001:DB8:0:0:0:0:0:1</Value>"
+		    "</ResourceRecord>"
+		    "<ResourceRecord><Value>2001:db8::2</Value></ResourceRecord>"
+		    "</ResourceRecords></ResourceRecordSet></Change>"
+		    "</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>");
+	}
+	r53_plan_free(&p);
+	r53_changes_free(&c);
 	zone_free(z);
 }

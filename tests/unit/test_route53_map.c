@@ -936,3 +936,142 @@ UNIT_TEST(r53_guard_incremental)
 	zone_free(za);
 	zone_free(zb);
 }
+
+/* ---- exact-match DELETE: Route53's TTL and values, as listed -------------- */
+
+/*
+ * Route53 refuses a DELETE whose TTL or values differ from what it holds
+ * (route53.md §Semantics; moto does not check).  Sets the zone dropped
+ * are listed here with TTLs the primary never had and values in
+ * spellings other than ours (uppercase, uncompressed IPv6, octal escapes,
+ * an unreadable value, names with \ooo escapes): the DELETEs must carry
+ * them byte for byte.
+ */
+UNIT_TEST(r53_delete_of_dropped_sets_carries_route53_ttl_and_values_verbatim)
+{
+	static const char *const rrs[] = {
+		SOA(2024),
+		"example.com. 3600 IN NS ns1.example.com.",
+		"kept.example.com. 300 IN A 192.0.2.1",
+	};
+	static const char *const v6[] = { "2001:DB8:0:0:0:0:0:1",
+		"2001:db8::2" };
+	static const char *const mx[] = { "10 MAIL.Example.COM.",
+		"20 mx2.example.com" };
+	static const char *const txt[] = { "\"ex\\344mple\" \"tab\\011end\"",
+		"\"\\9\\9\\9" };
+	static const char *const cname[] = { "Target.Example.NET." };
+	static const char *const kept[] = { "192.0.2.1" };
+	static const char *const wild[] = { "192.0.2.7" };
+	static const struct r53_rrset l[] = {
+		{ "example.com.", DNS_T_SOA, 0, 900, 1, soa_v2024 },
+		{ "example.com.", DNS_T_NS, 0, 172800, 2, ns_v },
+		{ "kept.example.com.", DNS_T_A, 0, 300, 1, kept },
+		{ "v6.example.com.", DNS_T_AAAA, 0, 86400, 2, v6 },
+		{ "mx.example.com.", DNS_T_MX, 0, 7, 2, mx },
+		{ "t.example.com.", DNS_T_TXT, 0, 2147483647, 2, txt },
+		{ "c.example.com.", DNS_T_CNAME, 0, 0, 1, cname },
+		{ "\\052.example.com.", DNS_T_A, 0, 61, 1, wild },
+		{ "a\\040b\\100c.example.com.", DNS_T_A, 0, 62, 1, wild },
+	};
+	struct zone *z = axfr(rrs, sizeof rrs / sizeof rrs[0]);
+	struct r53_changes c;
+
+	if (z == NULL)
+		return;
+	r53_changes_init(&c);
+	CHECK_INT(r53_diff_full(z, l, sizeof l / sizeof l[0], NULL, &c), 0);
+	CHECK_STR(changes_text(&c),
+	    "DELETE \\052.example.com. A 61 [192.0.2.7]\n"
+	    "DELETE a\\040b\\100c.example.com. A 62 [192.0.2.7]\n"
+	    "DELETE c.example.com. CNAME 0 [Target.Example.NET.]\n"
+	    "DELETE mx.example.com. MX 7 [10 MAIL.Example.COM.|"
+	    "20 mx2.example.com]\n"
+	    "DELETE t.example.com. TXT 2147483647 [\"ex\\344mple\" "
+	    "\"tab\\011end\"|\"\\9\\9\\9]\n"
+	    "DELETE v6.example.com. AAAA 86400 [2001:DB8:0:0:0:0:0:1|"
+	    "2001:db8::2]\n");
+	/* kept, and the SOA already at 2024. */
+	CHECK_INT(c.st.unchanged, 2);
+	r53_changes_free(&c);
+	zone_free(z);
+}
+
+/*
+ * A value dropped from a multi-value set, or a TTL changed: one UPSERT
+ * of the whole set as the zone has it now (the zone's TTL, the values
+ * left), never a DELETE of the dropped value alone — whatever TTL
+ * Route53 held.
+ */
+UNIT_TEST(r53_value_dropped_from_multi_value_set_upserts_the_rest)
+{
+	static const char *const rrs[] = {
+		SOA(2024),
+		"m.example.com. 300 IN A 192.0.2.1",
+		"m.example.com. 300 IN A 192.0.2.2",
+		"t.example.com. 120 IN TXT \"one\"",
+		"t.example.com. 120 IN TXT \"two\"",
+		"same.example.com. 300 IN A 192.0.2.9",
+	};
+	static const char *const m3[] = { "192.0.2.3", "192.0.2.2",
+		"192.0.2.1" };
+	static const char *const t3[] = { "\"two\"", "\"three\"", "\"one\"" };
+	static const char *const s1[] = { "192.0.2.9" };
+	static const struct r53_rrset l[] = {
+		{ "example.com.", DNS_T_SOA, 0, 900, 1, soa_v2024 },
+		/* Route53's TTL differs from the primary's, one value more. */
+		{ "m.example.com.", DNS_T_A, 0, 600, 3, m3 },
+		/* Same TTL, one value more. */
+		{ "t.example.com.", DNS_T_TXT, 0, 120, 3, t3 },
+		/* Same values, another TTL. */
+		{ "same.example.com.", DNS_T_A, 0, 60, 1, s1 },
+	};
+	struct zone *z = axfr(rrs, sizeof rrs / sizeof rrs[0]);
+	struct r53_changes c;
+
+	if (z == NULL)
+		return;
+	r53_changes_init(&c);
+	CHECK_INT(r53_diff_full(z, l, sizeof l / sizeof l[0], NULL, &c), 0);
+	CHECK_STR(changes_text(&c),
+	    "UPSERT m.example.com. A 300 [192.0.2.1|192.0.2.2]\n"
+	    "UPSERT same.example.com. A 300 [192.0.2.9]\n"
+	    "UPSERT t.example.com. TXT 120 [\"one\"|\"two\"]\n");
+	r53_changes_free(&c);
+	zone_free(z);
+}
+
+/*
+ * A type change at a name (A -> CNAME, and CNAME -> TXT): the DELETE of
+ * the old type carries Route53's TTL and values as listed, in the same
+ * group as the CREATE of the new one.
+ */
+UNIT_TEST(r53_type_change_delete_carries_route53_ttl_and_values)
+{
+	static const char *const rrs[] = {
+		SOA(2024),
+		"x.example.com. 300 IN CNAME www.example.com.",
+		"y.example.com. 300 IN TXT \"now text\"",
+	};
+	static const char *const xa[] = { "192.0.2.10", "192.0.2.011" };
+	static const char *const yc[] = { "OLD.example.com." };
+	static const struct r53_rrset l[] = {
+		{ "example.com.", DNS_T_SOA, 0, 900, 1, soa_v2024 },
+		{ "X.example.com.", DNS_T_A, 0, 3600, 2, xa },
+		{ "y.example.com.", DNS_T_CNAME, 0, 5, 1, yc },
+	};
+	struct zone *z = axfr(rrs, sizeof rrs / sizeof rrs[0]);
+	struct r53_changes c;
+
+	if (z == NULL)
+		return;
+	r53_changes_init(&c);
+	CHECK_INT(r53_diff_full(z, l, sizeof l / sizeof l[0], NULL, &c), 0);
+	CHECK_STR(changes_text(&c),
+	    "DELETE X.example.com. A 3600 [192.0.2.10|192.0.2.011] g1\n"
+	    "CREATE x.example.com. CNAME 300 [www.example.com.] g1\n"
+	    "DELETE y.example.com. CNAME 5 [OLD.example.com.] g2\n"
+	    "CREATE y.example.com. TXT 300 [\"now text\"] g2\n");
+	r53_changes_free(&c);
+	zone_free(z);
+}

@@ -1233,3 +1233,283 @@ UNIT_TEST(r53_classify)
 	    "Route53 RRset has too many values");
 	CHECK_STR(r53_xml_strerror(XML_E_DTD), "XML DOCTYPE not supported");
 }
+
+/* ---- every error shape, end to end: parse, then classify -------------------------- */
+
+/*
+ * One row per answer the agent may get: the HTTP status, the body as
+ * sent, what r53_parse_error() returns, the code and messages it finds,
+ * and the class r53_error_class() gives with them.  The shapes are
+ * route53.md's (§Errors) plus bodies that are not Route53's at all (a
+ * proxy's HTML or text page, an empty body, JSON).
+ */
+static const struct {
+	const char *what;
+	int status;
+	const char *body;
+	int rc;                 /* of r53_parse_error */
+	const char *code;
+	unsigned nmsg;
+	const char *msg0;       /* first message, or NULL */
+	enum r53_class cls;
+} shapes[] = {
+	{ "ErrorResponse Throttling", 400,
+	  "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"" R53NS "\">"
+	  "<Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate "
+	  "exceeded</Message></Error><RequestId>r1</RequestId>"
+	  "</ErrorResponse>",
+	  0, "Throttling", 1, "Rate exceeded", R53_C_RETRY },
+	{ "ErrorResponse ThrottlingException", 400,
+	  "<ErrorResponse xmlns=\"" R53NS "\"><Error><Type>Sender</Type>"
+	  "<Code>ThrottlingException</Code><Message>Rate exceeded</Message>"
+	  "</Error><RequestId>r2</RequestId></ErrorResponse>",
+	  0, "ThrottlingException", 1, "Rate exceeded", R53_C_RETRY },
+	{ "ErrorResponse PriorRequestNotComplete", 400,
+	  "<ErrorResponse xmlns=\"" R53NS "\"><Error><Type>Sender</Type>"
+	  "<Code>PriorRequestNotComplete</Code><Message>The request was "
+	  "rejected because Route 53 was still processing a prior request."
+	  "</Message></Error><RequestId>r3</RequestId></ErrorResponse>",
+	  0, "PriorRequestNotComplete", 1, "The request was rejected because "
+	  "Route 53 was still processing a prior request.", R53_C_RETRY },
+	{ "ErrorResponse ServiceUnavailable 503", 503,
+	  "<ErrorResponse><Error><Type>Receiver</Type><Code>"
+	  "ServiceUnavailable</Code><Message>Service is unavailable</Message>"
+	  "</Error></ErrorResponse>",
+	  0, "ServiceUnavailable", 1, "Service is unavailable", R53_C_RETRY },
+	{ "InvalidChangeBatch, three messages", 400,
+	  "<?xml version=\"1.0\"?>\n<InvalidChangeBatch xmlns=\"" R53NS "\">"
+	  "<Messages><Message>Tried to delete resource record set "
+	  "[name='a.example.com.', type='A'] but the values provided do not "
+	  "match the current values</Message><Message>Tried to delete resource "
+	  "record set [name='b.example.com.', type='TXT'] but it was not found"
+	  "</Message><Message>Tried to create resource record set "
+	  "[name='c.example.com.', type='CNAME'] but it already exists"
+	  "</Message></Messages><RequestId>r4</RequestId></InvalidChangeBatch>",
+	  0, "InvalidChangeBatch", 3, "Tried to delete resource record set "
+	  "[name='a.example.com.', type='A'] but the values provided do not "
+	  "match the current values", R53_C_RECONCILE },
+	{ "InvalidChangeBatch, prefixed, CDATA", 400,
+	  "<r:InvalidChangeBatch xmlns:r=\"" R53NS "\"><r:Messages><r:Message>"
+	  "<![CDATA[RRSet of type CNAME with DNS name x.example.com. is not "
+	  "permitted as it conflicts with other records with the same DNS "
+	  "name in zone example.com.]]></r:Message></r:Messages>"
+	  "</r:InvalidChangeBatch>",
+	  0, "InvalidChangeBatch", 1, "RRSet of type CNAME with DNS name "
+	  "x.example.com. is not permitted as it conflicts with other records "
+	  "with the same DNS name in zone example.com.", R53_C_RECONCILE },
+	{ "InvalidSignatureException, clock behind", 403,
+	  "<InvalidSignatureException><Message>Signature expired: "
+	  "20240101T000000Z is now earlier than 20240101T000500Z "
+	  "(20240101T001000Z - 5 min.)</Message></InvalidSignatureException>",
+	  0, "InvalidSignatureException", 1, "Signature expired: "
+	  "20240101T000000Z is now earlier than 20240101T000500Z "
+	  "(20240101T001000Z - 5 min.)", R53_C_CLOCK },
+	{ "ErrorResponse SignatureDoesNotMatch, clock ahead", 403,
+	  "<ErrorResponse xmlns=\"" R53NS "\"><Error><Type>Sender</Type>"
+	  "<Code>SignatureDoesNotMatch</Code><Message>Signature not yet "
+	  "current: 20240101T002000Z is still later than 20240101T001500Z "
+	  "(20240101T001000Z + 5 min.)</Message></Error><RequestId>r5"
+	  "</RequestId></ErrorResponse>",
+	  0, "SignatureDoesNotMatch", 1, "Signature not yet current: "
+	  "20240101T002000Z is still later than 20240101T001500Z "
+	  "(20240101T001000Z + 5 min.)", R53_C_CLOCK },
+	{ "ErrorResponse SignatureDoesNotMatch, wrong key", 403,
+	  "<ErrorResponse xmlns=\"" R53NS "\"><Error><Type>Sender</Type>"
+	  "<Code>SignatureDoesNotMatch</Code><Message>The request signature "
+	  "we calculated does not match the signature you provided."
+	  "</Message></Error></ErrorResponse>",
+	  0, "SignatureDoesNotMatch", 1, "The request signature we calculated "
+	  "does not match the signature you provided.", R53_C_FATAL },
+	{ "ErrorResponse ExpiredToken", 403,
+	  "<ErrorResponse xmlns=\"" R53NS "\"><Error><Type>Sender</Type>"
+	  "<Code>ExpiredToken</Code><Message>The security token included in "
+	  "the request is expired</Message></Error><RequestId>r6</RequestId>"
+	  "</ErrorResponse>",
+	  0, "ExpiredToken", 1, "The security token included in the request "
+	  "is expired", R53_C_REFRESH },
+	{ "ErrorResponse InvalidClientTokenId", 403,
+	  "<ErrorResponse xmlns=\"" R53NS "\"><Error><Type>Sender</Type>"
+	  "<Code>InvalidClientTokenId</Code><Message>The security token "
+	  "included in the request is invalid.</Message></Error>"
+	  "</ErrorResponse>",
+	  0, "InvalidClientTokenId", 1, "The security token included in the "
+	  "request is invalid.", R53_C_REFRESH },
+	{ "ErrorResponse AccessDenied", 403,
+	  "<ErrorResponse xmlns=\"" R53NS "\"><Error><Type>Sender</Type>"
+	  "<Code>AccessDenied</Code><Message>User: arn:aws:iam::1:user/x is "
+	  "not authorized to perform: route53:ChangeResourceRecordSets"
+	  "</Message></Error></ErrorResponse>",
+	  0, "AccessDenied", 1, "User: arn:aws:iam::1:user/x is not authorized "
+	  "to perform: route53:ChangeResourceRecordSets", R53_C_FATAL },
+	{ "ErrorResponse NoSuchHostedZone 404", 404,
+	  "<ErrorResponse xmlns=\"" R53NS "\"><Error><Type>Sender</Type>"
+	  "<Code>NoSuchHostedZone</Code><Message>No hosted zone found with "
+	  "ID: Z1</Message></Error></ErrorResponse>",
+	  0, "NoSuchHostedZone", 1, "No hosted zone found with ID: Z1",
+	  R53_C_FATAL },
+	{ "moto ErrorResponse/Errors InvalidInput", 400,
+	  "<ErrorResponse><Errors><Error><Code>InvalidInput</Code><Message>"
+	  "Invalid request</Message></Error></Errors><RequestId>m1"
+	  "</RequestId></ErrorResponse>",
+	  0, "InvalidInput", 1, "Invalid request", R53_C_RECONCILE },
+	{ "HTML 502 from a proxy", 502,
+	  "<html><head><title>502 Bad Gateway</title></head><body>"
+	  "<center><h1>502 Bad Gateway</h1></center></body></html>",
+	  0, "html", 0, NULL, R53_C_RETRY },
+	{ "plain text 503", 503, "Service Unavailable\r\n",
+	  XML_E_TEXT, "", 0, NULL, R53_C_RETRY },
+	{ "empty 500", 500, "", XML_E_TRUNC, "", 0, NULL, R53_C_RETRY },
+	{ "empty 503", 503, "", XML_E_TRUNC, "", 0, NULL, R53_C_RETRY },
+	{ "empty 429", 429, "", XML_E_TRUNC, "", 0, NULL, R53_C_RETRY },
+	{ "truncated XML 504", 504, "<ErrorResponse><Error><Code>Inter",
+	  XML_E_TRUNC, "", 0, NULL, R53_C_RETRY },
+	{ "empty 400", 400, "", XML_E_TRUNC, "", 0, NULL, R53_C_FATAL },
+	{ "empty 403", 403, "", XML_E_TRUNC, "", 0, NULL, R53_C_FATAL },
+	{ "JSON 400", 400, "{\"__type\":\"Throttling\",\"message\":\"x\"}",
+	  XML_E_TEXT, "", 0, NULL, R53_C_FATAL },
+};
+
+UNIT_TEST(r53_error_every_shape_parsed_and_classified)
+{
+	const char *m;
+	unsigned k;
+	size_t i;
+
+	for (i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+		const char *m0;
+		int rc = err_of(shapes[i].body);
+		enum r53_class c;
+
+		/* What the client does: the code and first message found,
+		 * whatever the parse returned. */
+		m0 = r53_error_message(&e, 0);
+		c = r53_error_class(shapes[i].status, e.code, m0);
+		if (rc != shapes[i].rc || strcmp(e.code, shapes[i].code) != 0 ||
+		    e.n_messages != shapes[i].nmsg || c != shapes[i].cls ||
+		    (shapes[i].msg0 == NULL) != (m0 == NULL) ||
+		    (m0 != NULL && strcmp(m0, shapes[i].msg0) != 0)) {
+			printf("  shapes[%zu] %s: rc %d code \"%s\" %u messages "
+			    "class %s; want rc %d code \"%s\" %u class %s\n", i,
+			    shapes[i].what, rc, e.code, e.n_messages,
+			    r53_class_name(c), shapes[i].rc, shapes[i].code,
+			    shapes[i].nmsg, r53_class_name(shapes[i].cls));
+			CHECK(0);
+		}
+		/* Every message of these shapes reads as one line. */
+		for (k = 0; (m = r53_error_message(&e, k)) != NULL; k++)
+			if (strchr(m, '\n') != NULL)
+				CHECK(!"a message spans lines");
+	}
+}
+
+UNIT_TEST(r53_error_class_names_are_words)
+{
+	static const enum r53_class all[] = { R53_C_OK, R53_C_RETRY,
+		R53_C_RECONCILE, R53_C_REFRESH, R53_C_CLOCK, R53_C_FATAL };
+	static const char *const want[] = { "ok", "retry", "reconcile",
+		"refresh-credentials", "clock-skew", "fatal" };
+	size_t i;
+
+	for (i = 0; i < sizeof all / sizeof all[0]; i++)
+		CHECK_STR(r53_class_name(all[i]), want[i]);
+	CHECK_STR(r53_class_name((enum r53_class)99), "unknown");
+	/* Every R53_E_* has its own description, none of them empty. */
+	CHECK_STR(r53_xml_strerror(R53_E_ROOT),
+	    "not the Route53 answer expected");
+	CHECK_STR(r53_xml_strerror(R53_E_MISSING),
+	    "Route53 answer lacks a required element");
+	CHECK_STR(r53_xml_strerror(R53_E_VALUE),
+	    "Route53 answer has an invalid value");
+	CHECK_STR(r53_xml_strerror(R53_E_DUP), "Route53 answer repeats an element");
+	CHECK_STR(r53_xml_strerror(R53_E_LONG),
+	    "Route53 answer has an over-long name or ID");
+	CHECK(strlen(r53_xml_strerror(XML_E_TRUNC)) > 0);
+}
+
+/* ---- pagination: the escaped NextRecordName, read back as a wire name ------------- */
+
+/* A truncated, empty page whose next record is (name, type[, id]). */
+static int
+next_page_of(const char *name, const char *type, const char *id)
+{
+	char doc[2048];
+	int n = snprintf(doc, sizeof doc, "<?xml version=\"1.0\"?>\n"
+	    "<ListResourceRecordSetsResponse xmlns=\"" R53NS "\">"
+	    "<ResourceRecordSets><ResourceRecordSet><Name>z.example.com.</Name>"
+	    "<Type>A</Type><TTL>60</TTL><ResourceRecords><ResourceRecord>"
+	    "<Value>192.0.2.1</Value></ResourceRecord></ResourceRecords>"
+	    "</ResourceRecordSet></ResourceRecordSets>"
+	    "<IsTruncated>true</IsTruncated><NextRecordName>%s</NextRecordName>"
+	    "<NextRecordType>%s</NextRecordType>%s%s%s<MaxItems>1</MaxItems>"
+	    "</ListResourceRecordSetsResponse>", name, type,
+	    id ? "<NextRecordIdentifier>" : "", id ? id : "",
+	    id ? "</NextRecordIdentifier>" : "");
+
+	return list_of(doc, (size_t)n);
+}
+
+UNIT_TEST(r53_list_next_name_escapes_read_as_wire_names)
+{
+	/* As Route53 writes them (octal for every byte but a-z 0-9 - _),
+	 * and the wire name each one is. */
+	static const struct {
+		const char *listed;
+		const char *wire;       /* length-prefixed labels */
+		size_t wlen;            /* with the root's 0 */
+		const char *same_as;    /* an equal name as we send it */
+	} n[] = {
+		{ "\\052.example.com.", "\1*\7example\3com", 15,
+		  "*.example.com." },
+		{ "\\052.sub.example.com.", "\1*\3sub\7example\3com", 19,
+		  "*.SUB.example.com" },
+		{ "\\100home.example.com.", "\5@home\7example\3com", 19,
+		  "\\@home.example.com." },
+		{ "a\\040b.example.com.", "\3a b\7example\3com", 17,
+		  "a\\ b.example.com." },
+		{ "\\052.a\\040b\\100c.example.com.", "\1*\5a b@c\7example\3com",
+		  21, "*.a\\040b\\@c.example.com." },
+		{ "dot\\056in.example.com.", "\6dot.in\7example\3com", 20,
+		  "dot\\.in.example.com." },
+		{ "back\\134slash.example.com.", "\x0a" "back\\slash\7example\3com",
+		  24, "back\\\\slash.example.com." },
+		{ "\\303\\251t\\303\\251.example.com.",
+		  "\5\303\251t\303\251\7example\3com", 19, NULL },
+		{ "tab\\011.example.com.", "\4tab\t\7example\3com", 18, NULL },
+	};
+	uint8_t w[256];
+	size_t i;
+	int len;
+
+	for (i = 0; i < sizeof n / sizeof n[0]; i++) {
+		CHECK_INT(next_page_of(n[i].listed, "TXT", NULL), 0);
+		CHECK_INT(page.truncated, 1);
+		/* Kept exactly as Route53 wrote it (the next request sends
+		 * it back, RFC 3986 encoded). */
+		CHECK_STR(page.next_name, n[i].listed);
+		CHECK_STR(page.next_type, "TXT");
+		CHECK_STR(page.next_id, "");
+		len = r53_name_from_text(page.next_name,
+		    strlen(page.next_name), w);
+		CHECK_INT(len, (long)n[i].wlen);
+		if (len == (int)n[i].wlen)
+			CHECK_MEM(w, n[i].wire, n[i].wlen);
+		if (n[i].same_as != NULL)
+			CHECK_INT(r53_name_cmp(page.next_name, n[i].same_as), 0);
+	}
+	/* An identifier with an entity and spaces, decoded once. */
+	CHECK_INT(next_page_of("\\052.example.com.", "A",
+	    "green &amp; blue 2"), 0);
+	CHECK_STR(page.next_id, "green & blue 2");
+	/* An entity in the name is decoded once, its backslash escapes
+	 * kept for the caller. */
+	CHECK_INT(next_page_of("\\052.x&#46;y.example.com.", "A", NULL), 0);
+	CHECK_STR(page.next_name, "\\052.x.y.example.com.");
+	/* The name of the last set of a page and the next name may be
+	 * the same owner (another type next). */
+	CHECK_INT(next_page_of("z.example.com.", "AAAA", NULL), 0);
+	CHECK_STR(page.next_name, "z.example.com.");
+	CHECK_STR(page.next_type, "AAAA");
+	/* A bad escape in NextRecordName is the caller's to refuse. */
+	CHECK_INT(next_page_of("bad\\09.example.com.", "A", NULL), 0);
+	CHECK(r53_name_from_text(page.next_name, strlen(page.next_name), w) < 0);
+}
