@@ -54,7 +54,7 @@ obj-y += agent/main.o agent/decode.o agent/zone.o agent/conf.o agent/fetch.o \
 # configuration's aws block.
 obj-$(CONFIG_ROUTE53) += net/xml.o agent/route53_map.o agent/route53_batch.o \
 	agent/route53_xml.o agent/httpjob.o agent/cred.o agent/cred_file.o \
-	agent/credcmd.o agent/route53.o agent/plan.o agent/push.o
+	agent/credcmd.o agent/route53.o agent/plan.o agent/push.o agent/r53state.o
 obj-$(CONFIG_SECCOMP) += agent/sandbox.o
 # AWS transport (issue 4): each line is owned by the module it names.
 SIGV4_OBJS := sigv4/canon.o sigv4/sigv4.o agent/sigv4cmd.o
@@ -73,7 +73,7 @@ NET_OBJS := $(filter net/%,$(obj-y))
 # agent/ modules also unit-tested on the host (they own no sockets).
 AGENT_HOST := agent/zone.o agent/conf.o agent/keyfile.o agent/route53_map.o \
 	agent/route53_batch.o agent/route53_xml.o agent/cred_file.o \
-	agent/cred_parse.o
+	agent/cred_parse.o agent/r53state.o
 # sigv4/ is pure: unit-tested on the host with the rest.
 AGENT_HOST += $(SIGV4_OBJS)
 LIBS-y :=

@@ -942,7 +942,8 @@ st_defaults(struct parser *p)
 /* ---- the aws block ---------------------------------------------------------- */
 enum { AWS_SOURCE = 1, AWS_AKID = 2, AWS_SECRET = 4, AWS_TOKEN = 8,
 	AWS_PROFILE = 16, AWS_CA = 32, AWS_ENDPOINT = 512, AWS_REGION = 1024,
-	AWS_RATE = 2048, AWS_MAXCH = 4096 };
+	AWS_RATE = 2048, AWS_MAXCH = 4096, AWS_DRIFT = 8192, AWS_APEXNS = 16384,
+	AWS_SOASERIAL = 32768 };
 
 /* Statements that hold keys need CONFIG_CRED_CONFIG. */
 static int
@@ -1091,7 +1092,28 @@ aws_ca_file(struct parser *p)
 	    sizeof p->c->aws.ca_file);
 }
 
-/* endpoint URL: Route53's (http only for tests). */
+/* After a URL: an optional "address ADDR" (numeric) into buf[cap]. */
+static int
+opt_address(struct parser *p, char *buf, size_t cap)
+{
+	union conf_addr a;
+
+	if (keyfile_next(&p->lx) == KEYFILE_ERR)
+		return -1;
+	if (!keyfile_is(&p->lx, "address")) {
+		keyfile_unget(&p->lx);
+		return 0;
+	}
+	if (value(p, "address") < 0 || tok_addr(p, "address", &a) < 0)
+		return -1;
+	if (p->lx.len >= cap)
+		return keyfile_error(&p->lx, "address: too long");
+	memcpy(buf, p->lx.tok, p->lx.len + 1);
+	return 0;
+}
+
+/* endpoint URL [address ADDR]: Route53's (http only for tests); ADDR is
+ * connected to instead of resolving the URL's host. */
 static int
 aws_endpoint(struct parser *p)
 {
@@ -1109,6 +1131,8 @@ aws_endpoint(struct parser *p)
 	if (strcmp(u.path, "/") != 0)
 		return keyfile_error(&p->lx, "endpoint: a URL without a path");
 	memcpy(a->endpoint, p->lx.tok, p->lx.len + 1);
+	if (opt_address(p, a->endpoint_addr, sizeof a->endpoint_addr) < 0)
+		return -1;
 	return keyfile_expect_end(&p->lx, "endpoint");
 }
 
@@ -1157,6 +1181,52 @@ aws_max_changes(struct parser *p)
 	return keyfile_expect_end(&p->lx, "max-changes");
 }
 
+/* drift-check DURATION|off: a full reconcile of each zone this often. */
+static int
+aws_drift(struct parser *p)
+{
+	uint64_t v;
+
+	if (value(p, "drift-check") < 0)
+		return -1;
+	if (keyfile_is(&p->lx, "off") || keyfile_is(&p->lx, "0")) {
+		p->c->aws.drift_check = 0;
+		return keyfile_expect_end(&p->lx, "drift-check");
+	}
+	if (number(p, "drift-check", DUR, MAX_DURATION, &v) < 0)
+		return -1;
+	p->c->aws.drift_check = (uint32_t)v;
+	return keyfile_expect_end(&p->lx, "drift-check");
+}
+
+/* KW yes|no into *out. */
+static int
+yes_no(struct parser *p, const char *kw, int *out)
+{
+	if (value(p, kw) < 0)
+		return -1;
+	if (keyfile_is(&p->lx, "yes"))
+		*out = 1;
+	else if (keyfile_is(&p->lx, "no"))
+		*out = 0;
+	else
+		return keyfile_error(&p->lx, "%s: %s is neither yes nor no", kw,
+		    keyfile_quote(&p->lx));
+	return keyfile_expect_end(&p->lx, kw);
+}
+
+static int
+aws_apex_ns(struct parser *p)
+{
+	return yes_no(p, "push-apex-ns", &p->c->aws.apex_ns);
+}
+
+static int
+aws_soa_serial(struct parser *p)
+{
+	return yes_no(p, "soa-serial", &p->c->aws.soa_serial);
+}
+
 /* test-endpoint imds|ecs|sts URL [address ADDR]: for tests only. */
 static int
 aws_test_endpoint(struct parser *p, unsigned *seen)
@@ -1164,9 +1234,8 @@ aws_test_endpoint(struct parser *p, unsigned *seen)
 	static const char *const names[CONF_EP_N] = { "imds", "ecs", "sts" };
 	struct conf_aws_endpoint *ep;
 	struct cred_url u;
-	union conf_addr a;
 	char why[128];
-	int i, t;
+	int i;
 
 	if (value(p, "test-endpoint") < 0)
 		return -1;
@@ -1189,18 +1258,8 @@ aws_test_endpoint(struct parser *p, unsigned *seen)
 	if (cred_url_parse(p->lx.tok, &u, why, sizeof why) < 0)
 		return keyfile_error(&p->lx, "test-endpoint: %s", why);
 	memcpy(ep->url, p->lx.tok, p->lx.len + 1);
-	t = keyfile_next(&p->lx);
-	if (t == KEYFILE_ERR)
+	if (opt_address(p, ep->addr, sizeof ep->addr) < 0)
 		return -1;
-	if (keyfile_is(&p->lx, "address")) {
-		if (value(p, "address") < 0 || tok_addr(p, "address", &a) < 0)
-			return -1;
-		if (p->lx.len >= sizeof ep->addr)
-			return keyfile_error(&p->lx, "address: too long");
-		memcpy(ep->addr, p->lx.tok, p->lx.len + 1);
-	} else {
-		keyfile_unget(&p->lx);
-	}
 	return keyfile_expect_end(&p->lx, "test-endpoint");
 }
 
@@ -1222,6 +1281,9 @@ st_aws(struct parser *p)
 		{ "region", AWS_REGION, aws_region },
 		{ "request-rate", AWS_RATE, aws_rate },
 		{ "max-changes", AWS_MAXCH, aws_max_changes },
+		{ "drift-check", AWS_DRIFT, aws_drift },
+		{ "push-apex-ns", AWS_APEXNS, aws_apex_ns },
+		{ "soa-serial", AWS_SOASERIAL, aws_soa_serial },
 	};
 	struct conf_aws *a = &p->c->aws;
 	unsigned line = p->lx.line, seen = 0;
@@ -1361,6 +1423,8 @@ conf_init(struct conf *c)
 	    CONF_DEFAULT_R53_REGION);
 	c->aws.request_rate = CONF_DEFAULT_R53_RATE;
 	c->aws.max_changes = CONF_DEFAULT_R53_MAX_CHANGES;
+	c->aws.drift_check = CONF_DEFAULT_R53_DRIFT;
+	c->aws.soa_serial = 1;
 }
 
 int

@@ -84,6 +84,7 @@
 #define CONF_DEFAULT_R53_REGION "us-east-1"
 #define CONF_DEFAULT_R53_RATE 5                 /* requests per second */
 #define CONF_DEFAULT_R53_MAX_CHANGES 1000       /* Change elements */
+#define CONF_DEFAULT_R53_DRIFT 3600             /* seconds between checks */
 /* max-rrs defaults to CFG_DEFAULT_MAX_RRS (Kconfig). */
 
 /* log-level: the syslog(3) priority numbers. */
@@ -164,9 +165,16 @@ struct conf_aws {
 	 * request budget of the account (requests per second, all zones),
 	 * the cap on Change elements per request. */
 	char endpoint[CONF_URL_MAX];
+	char endpoint_addr[64];         /* "": the URL's host (resolved) */
 	char region[64];
 	uint32_t request_rate;
 	uint32_t max_changes;
+	/* The push: seconds between drift checks (full reconciles; 0: off),
+	 * whether Route53's apex NS is pushed like any RRset (default no)
+	 * and whether Route53's apex SOA carries the synced serial. */
+	uint32_t drift_check;
+	int apex_ns;
+	int soa_serial;
 };
 
 /*

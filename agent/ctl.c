@@ -18,6 +18,10 @@
 #include "net/msg.h"
 #include "net/rrtype.h"
 #include "net/zonetext.h"
+#include "xfrsync_config.h"
+#if CFG_ROUTE53
+#include "agent/push.h"
+#endif
 
 #define CTL_CONN_MAX 8
 #define CTL_LINE_MAX 1100
@@ -184,8 +188,18 @@ execute(struct cconn *c)
 			put(c, "ERR zone not loaded yet");
 		else
 			put(c, "OK");
+	} else if (strcmp(cmd, "reconcile") == 0) {
+		if ((z = zone_arg(c, arg)) == NULL)
+			;
+#if CFG_ROUTE53
+		else if (push_reconcile(zones_conf(z)->name) == 0)
+			put(c, "OK reconcile started");
+#endif
+		else
+			put(c, "ERR zone does not push to Route53");
 	} else
-		put(c, "ERR unknown command (status, refresh, retransfer, dump)");
+		put(c, "ERR unknown command (status, refresh, retransfer, "
+		    "reconcile, dump)");
 	loop_set_events(&c->io, POLLOUT);
 }
 

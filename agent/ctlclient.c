@@ -15,7 +15,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: xfrsync ctl [-c FILE] status | refresh ZONE | "
-	    "retransfer ZONE | dump ZONE\n");
+	    "retransfer ZONE | reconcile ZONE | dump ZONE\n");
 	return 2;
 }
 

@@ -16,6 +16,7 @@
 #include "agent/push.h"
 #include "agent/resolve.h"
 #include "agent/route53.h"
+#include "agent/r53state.h"
 #include "agent/sandbox.h"
 #include "agent/zone.h"
 #include "xfrsync_config.h"
@@ -110,7 +111,9 @@ start(struct conf *c, int foreground)
 		char err[512];
 
 		if (cred_init(&c->aws, CRED_PIN_CONF, err, sizeof err) != 0 ||
-		    r53_init(&c->aws, err, sizeof err) != 0) {
+		    r53_init(&c->aws, err, sizeof err) != 0 ||
+		    r53_state_prepare(c->state_dir, run_as, err,
+		    sizeof err) != 0) {
 			log_warnx("aws: %s", err);
 			cred_stop();
 			return -1;

@@ -18,6 +18,7 @@
 #include "agent/loop.h"
 #include "agent/plan.h"
 #include "agent/resolve.h"
+#include "agent/push.h"
 #include "agent/route53.h"
 #include "agent/route53_batch.h"
 #include "agent/route53_map.h"
@@ -293,7 +294,7 @@ listed_done(struct r53_req *r, enum r53_class cls)
 		stop(1, "%s", r->why);
 		return;
 	}
-	r53_map_opts_default(&o);
+	push_map_opts(&conf.aws, &o);
 	if (r53_diff_full(S.z, S.sets, S.nsets, &o, &S.ch) != 0 ||
 	    r53_plan_make(&S.ch, &S.lim, &S.plan) != 0) {
 		stop(1, "out of memory");

@@ -10,13 +10,16 @@
 #include "agent/log.h"
 #include "agent/loop.h"
 #include "agent/push.h"
+#include "agent/r53state.h"
 #include "agent/route53.h"
 #include "agent/route53_batch.h"
 #include "agent/route53_map.h"
 #include "agent/zones.h"
 #include "net/rrtype.h"
+#include "net/serial.h"
 
-enum pphase { PP_IDLE, PP_LISTING, PP_PUSHING };
+enum pphase { PP_IDLE, PP_PROBING, PP_LISTING, PP_PUSHING };
+enum probe_kind { PROBE_START, PROBE_PUSH };
 
 struct pzone {
 	uint8_t apex[DNS_NAME_MAX];
@@ -29,10 +32,20 @@ struct pzone {
 	int synced;                  /* synced_serial is meaningful */
 	uint32_t synced_serial, target_serial;
 	uint64_t last_push;          /* wall seconds, 0: never */
+	uint64_t behind_since;       /* wall seconds; 0: not behind */
 	unsigned failures;
-	unsigned long calls, retries;
-	unsigned long c0, r0;        /* global counters when a request began */
+	struct r53_counters cnt;     /* this zone's requests */
 	struct loop_timer backoff;
+	/* the state file, as read at start (used once) */
+	int have_state;
+	uint32_t state_serial;
+	/* the SOA serial check (PP_PROBING) */
+	enum probe_kind probe;
+	int probe_found;             /* Route53's apex SOA was read */
+	uint32_t probe_serial;
+	/* drift checks */
+	struct loop_timer drift;
+	int drift_run;               /* the reconcile in flight is one */
 	/* Route53's listing (during a reconcile) */
 	struct r53_rrset *sets;
 	size_t nsets, capsets;
@@ -53,40 +66,16 @@ static struct pzone **pz;
 static size_t npz;
 static int cred_ready;
 static struct r53_limits lim;
+static struct {
+	char state_dir[CONF_PATH_MAX];
+	uint32_t drift;              /* seconds, 0: off */
+	int soa_serial;
+	struct r53_map_opts opts;
+} P;
 
 static void reconcile(struct pzone *p);
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static unsigned long
-total_calls(void)
-{
-	const struct r53_counters *c = r53_counters();
-	unsigned long n = 0;
-	int i;
-
-	for (i = 0; i < R53_NCALLS; i++)
-		n += c->calls[i];
-	return n;
-}
-
-/* Per-zone counters: what the client counted while this zone's request
- * was in flight (exact while zones push one at a time). */
-static void
-count_begin(struct pzone *p)
-{
-	p->c0 = total_calls();
-	p->r0 = r53_counters()->retries;
-}
-
-static void
-count_end(struct pzone *p)
-{
-	p->calls += total_calls() - p->c0;
-	p->retries += r53_counters()->retries - p->r0;
-	p->c0 = total_calls();
-	p->r0 = r53_counters()->retries;
-}
 
 static struct pzone *
 find(const uint8_t *apex)
@@ -161,11 +150,81 @@ keep_soa(struct pzone *p, const struct r53_rrset *s)
 	p->have_soa = 1;
 }
 
+/* The serial field of an SOA value ("mname rname serial ..."). */
+static int
+soa_serial(const struct r53_rrset *s, uint32_t *out)
+{
+	const char *v;
+	unsigned long long n = 0;
+	int f;
+
+	if (s->nvalues != 1)
+		return -1;
+	v = s->values[0];
+	for (f = 0; f < 2; f++) {       /* skip mname and rname */
+		while (*v == ' ')
+			v++;
+		while (*v != '\0' && *v != ' ')
+			v++;
+	}
+	while (*v == ' ')
+		v++;
+	if (*v < '0' || *v > '9')
+		return -1;
+	while (*v >= '0' && *v <= '9' && n <= UINT32_MAX)
+		n = n * 10 + (unsigned long long)(*v++ - '0');
+	if (n > UINT32_MAX || (*v != ' ' && *v != '\0'))
+		return -1;
+	*out = (uint32_t)n;
+	return 0;
+}
+
+/* 1 if s is Route53's own apex SOA for p (not an alias, our apex). */
+static int
+is_apex_soa(const struct pzone *p, const struct r53_rrset *s)
+{
+	uint8_t w[DNS_NAME_MAX];
+
+	return s->type == DNS_T_SOA && !(s->flags & (R53_ALIAS | R53_SETID)) &&
+	    r53_name_from_text(s->name, strlen(s->name), w) > 0 &&
+	    dns_name_eq(w, p->apex);
+}
+
+static void
+map_opts(struct r53_map_opts *o)
+{
+	*o = P.opts;
+}
+
+static void
+save_state(struct pzone *p)
+{
+	char err[512];
+
+	if (P.state_dir[0] == '\0')
+		return;
+	if (r53_state_save(P.state_dir, p->name, p->hzid, p->synced_serial,
+	    p->last_push, p->guard.n ? &p->guard : NULL, err, sizeof err) != 0)
+		log_warnx("zone %s: cannot record the synced serial: %s",
+		    p->name, err);
+}
+
+/* The serial of the version zones.c holds now, or -1 (none loaded). */
+static int64_t
+current_serial(const struct pzone *p)
+{
+	struct zstate *z = zones_find(p->apex);
+	const struct zone *d = z != NULL ? zones_data(z) : NULL;
+
+	return d != NULL ? (int64_t)zone_serial(d) : -1;
+}
+
 static void
 free_pzone(struct pzone *p)
 {
 	r53_cancel(&p->req);
 	timer_disarm(&p->backoff);
+	timer_disarm(&p->drift);
 	free_work(p);
 	r53_changes_free(&p->ch);
 	free_sets(p);
@@ -183,6 +242,22 @@ on_backoff(struct loop_timer *t)
 
 	if (p->phase == PP_IDLE && p->dirty)
 		reconcile(p);
+}
+
+/* Every drift-check seconds: a full reconcile of an idle, synced zone
+ * (a busy or dirty one is being reconciled anyway). */
+static void
+on_drift(struct loop_timer *t)
+{
+	struct pzone *p = t->ctx;
+
+	if (P.drift)
+		timer_arm(&p->drift, (uint64_t)P.drift * 1000);
+	if (p->phase != PP_IDLE || p->dirty || !p->synced || !cred_ready)
+		return;
+	log_debug("zone %s: drift check", p->name);
+	p->drift_run = 1;
+	reconcile(p);
 }
 
 static void
@@ -211,6 +286,32 @@ set_dirty(struct pzone *p, const char *why)
 	timer_arm(&p->backoff, ms);
 }
 
+/* Route53 holds the zone at p->target_serial: record it. */
+static void
+in_sync(struct pzone *p)
+{
+	free_work(p);
+	p->phase = PP_IDLE;
+	p->synced = 1;
+	p->synced_serial = p->target_serial;
+	p->last_push = loop_wall();
+	p->dirty = 0;
+	p->failures = 0;
+	p->reconciling = 0;
+	p->drift_run = 0;
+	if (current_serial(p) == (int64_t)p->synced_serial)
+		p->behind_since = 0;
+	save_state(p);
+	if (P.drift && !p->drift.armed)
+		timer_arm(&p->drift, (uint64_t)P.drift * 1000);
+	if (p->pending) {
+		p->pending = 0;
+		p->dirty = 1;
+		reconcile(p);
+	}
+}
+
+/* Every batch of the push landed. */
 static void
 synced(struct pzone *p)
 {
@@ -221,22 +322,16 @@ synced(struct pzone *p)
 		if (p->ch.v[i].set.type == DNS_T_SOA &&
 		    p->ch.v[i].action != R53_DELETE)
 			keep_soa(p, &p->ch.v[i].set);
+	if (p->drift_run && p->plan.changes > 0)
+		log_warnx("zone %s: drift check: Route53 differed from the zone "
+		    "(%zu changes pushed)", p->name, p->plan.changes);
+	else if (p->drift_run)
+		log_info("zone %s: drift check: Route53 equals the zone",
+		    p->name);
 	log_info("zone %s: Route53 in sync at serial %lu (%zu request%s)",
 	    p->name, (unsigned long)p->target_serial, p->plan.nb,
 	    p->plan.nb == 1 ? "" : "s");
-	free_work(p);
-	p->phase = PP_IDLE;
-	p->synced = 1;
-	p->synced_serial = p->target_serial;
-	p->last_push = loop_wall();
-	p->dirty = 0;
-	p->failures = 0;
-	p->reconciling = 0;
-	if (p->pending) {
-		p->pending = 0;
-		p->dirty = 1;
-		reconcile(p);
-	}
+	in_sync(p);
 }
 
 /* ---- pushing ------------------------------------------------------------- */
@@ -248,7 +343,6 @@ pushed(struct r53_req *r, enum r53_class cls)
 {
 	struct pzone *p = r->ctx;
 
-	count_end(p);
 	free(p->body);
 	p->body = NULL;
 	if (cls == R53_C_OK) {
@@ -290,7 +384,6 @@ push_next(struct pzone *p)
 	}
 	dns_tb_init(&t, p->body, n + 1);
 	r53_batch_xml(&t, p->ch.v, p->plan.idx + b->first, b->n, "xfrsync");
-	count_begin(p);
 	if (r53_change(&p->req, p->hzid, p->body, n, pushed, p) != 0)
 		set_dirty(p, p->req.why);
 }
@@ -366,10 +459,8 @@ listed(struct r53_req *r, enum r53_class cls)
 	struct zstate *z;
 	const struct zone *data;
 	struct r53_map_opts o;
-	uint8_t w[DNS_NAME_MAX];
 	size_t i;
 
-	count_end(p);
 	if (cls != R53_C_OK) {
 		set_dirty(p, r->why);
 		return;
@@ -391,12 +482,9 @@ listed(struct r53_req *r, enum r53_class cls)
 	}
 	p->have_soa = 0;
 	for (i = 0; i < p->nsets; i++)
-		if (p->sets[i].type == DNS_T_SOA && !(p->sets[i].flags &
-		    (R53_ALIAS | R53_SETID)) && r53_name_from_text(
-		    p->sets[i].name, strlen(p->sets[i].name), w) > 0 &&
-		    dns_name_eq(w, p->apex))
+		if (is_apex_soa(p, &p->sets[i]))
 			keep_soa(p, &p->sets[i]);
-	r53_map_opts_default(&o);
+	map_opts(&o);
 	free_work(p);
 	p->target_serial = zone_serial(data);
 	if (r53_diff_full(data, p->sets, p->nsets, &o, &p->ch) != 0) {
@@ -424,9 +512,113 @@ reconcile(struct pzone *p)
 	free_work(p);
 	p->reconciling = 1;
 	p->phase = PP_LISTING;
-	count_begin(p);
 	if (r53_list(&p->req, p->hzid, keep_set, p, listed, p) != 0)
 		set_dirty(p, p->req.why);
+}
+
+/* ---- the SOA serial check ---------------------------------------------------- */
+
+static int
+probe_set(void *ctx, const struct r53_lrec *rec)
+{
+	struct pzone *p = ctx;
+
+	if (is_apex_soa(p, &rec->set) &&
+	    soa_serial(&rec->set, &p->probe_serial) == 0) {
+		p->probe_found = 1;
+		keep_soa(p, &rec->set);
+	}
+	return 0;
+}
+
+/* At start: the state file, Route53's SOA and the zone agree → in sync
+ * without a listing; anything else → a full reconcile. */
+static void
+probed_start(struct pzone *p)
+{
+	int64_t cur = current_serial(p);
+
+	if (!p->probe_found || cur < 0 || p->probe_serial != p->state_serial ||
+	    (uint32_t)cur != p->state_serial || p->pending) {
+		log_info("zone %s: Route53's SOA serial %s%lu, the state file's "
+		    "%lu, the zone's %lld: reconciling", p->name,
+		    p->probe_found ? "" : "unknown ", (unsigned long)
+		    p->probe_serial, (unsigned long)p->state_serial,
+		    (long long)cur);
+		p->phase = PP_IDLE;
+		p->pending = 0;
+		reconcile(p);
+		return;
+	}
+	log_info("zone %s: Route53 already at serial %lu, as the state file "
+	    "says: no listing needed", p->name, (unsigned long)p->state_serial);
+	p->target_serial = p->state_serial;
+	in_sync(p);
+}
+
+/* Before an incremental push (changes in p->ch): skip work another agent
+ * did, push onto the base we know, reconcile anything else. */
+static void
+probed_push(struct pzone *p)
+{
+	if (!p->probe_found || p->probe_serial == p->synced_serial) {
+		push_changes(p);
+		return;
+	}
+	if (p->probe_serial == p->target_serial) {
+		log_info("zone %s: Route53 already holds serial %lu (another "
+		    "agent?): nothing to push", p->name,
+		    (unsigned long)p->target_serial);
+		in_sync(p);
+		return;
+	}
+	log_warnx("zone %s: Route53's SOA serial is %lu, expected %lu: "
+	    "reconciling", p->name, (unsigned long)p->probe_serial,
+	    (unsigned long)p->synced_serial);
+	free_work(p);
+	p->phase = PP_IDLE;
+	p->dirty = 1;
+	reconcile(p);
+}
+
+static void
+probed(struct r53_req *r, enum r53_class cls)
+{
+	struct pzone *p = r->ctx;
+
+	if (cls != R53_C_OK) {
+		set_dirty(p, r->why);
+		return;
+	}
+	if (p->probe == PROBE_START)
+		probed_start(p);
+	else
+		probed_push(p);
+}
+
+static void
+probe(struct pzone *p, enum probe_kind kind)
+{
+	p->phase = PP_PROBING;
+	p->probe = kind;
+	p->probe_found = 0;
+	if (r53_list_soa(&p->req, p->hzid, p->name, probe_set, p, probed,
+	    p) != 0)
+		set_dirty(p, p->req.why);
+}
+
+/* The first sync after start (the zone at serial cur): the cheap check
+ * when the state file can vouch for Route53, else a full reconcile. */
+static void
+resync(struct pzone *p, int64_t cur)
+{
+	if (p->phase == PP_IDLE && !p->synced && p->have_state &&
+	    P.soa_serial && cred_ready && cur == (int64_t)p->state_serial) {
+		p->have_state = 0;  /* once */
+		probe(p, PROBE_START);
+		return;
+	}
+	reconcile(p);
 }
 
 /* ---- the hook --------------------------------------------------------------- */
@@ -440,6 +632,9 @@ push_changed(const uint8_t *apex, const struct zone *old,
 
 	if (p == NULL || new == NULL)
 		return;
+	if (p->behind_since == 0 && (!p->synced ||
+	    zone_serial(new) != p->synced_serial))
+		p->behind_since = loop_wall();
 	if (p->phase != PP_IDLE) {
 		p->pending = 1;     /* one reconcile after the work in flight */
 		return;
@@ -450,10 +645,10 @@ push_changed(const uint8_t *apex, const struct zone *old,
 			p->dirty = 1;   /* the back-off timer reconciles */
 			return;
 		}
-		reconcile(p);
+		resync(p, zone_serial(new));
 		return;
 	}
-	r53_map_opts_default(&o);
+	map_opts(&o);
 	o.guard = p->guard.n ? &p->guard : NULL;
 	free_work(p);
 	p->target_serial = zone_serial(new);
@@ -463,7 +658,23 @@ push_changed(const uint8_t *apex, const struct zone *old,
 		set_dirty(p, "out of memory");
 		return;
 	}
-	push_changes(p);
+	if (P.soa_serial && p->have_soa)
+		probe(p, PROBE_PUSH);   /* then push_changes() */
+	else
+		push_changes(p);
+}
+
+int
+push_reconcile(const uint8_t *apex)
+{
+	struct pzone *p = find(apex);
+
+	if (p == NULL)
+		return -1;
+	log_info("zone %s: reconcile requested", p->name);
+	p->failures = 0;
+	reconcile(p);
+	return 0;
 }
 
 /* ---- credentials ------------------------------------------------------------- */
@@ -479,9 +690,8 @@ on_cred(void *ctx, int ev)
 		log_info("route53: credentials ready (%s)", cred_source_in_use());
 		for (i = 0; i < npz; i++)
 			if (pz[i]->phase == PP_IDLE && pz[i]->dirty &&
-			    !pz[i]->backoff.armed && zones_find(pz[i]->apex) &&
-			    zones_data(zones_find(pz[i]->apex)))
-				reconcile(pz[i]);
+			    !pz[i]->backoff.armed && current_serial(pz[i]) >= 0)
+				resync(pz[i], current_serial(pz[i]));
 	} else if (ev == CRED_EV_FAILED && !cred_ready) {
 		log_warnx("route53: no credentials yet: %s", cred_failure());
 	}
@@ -502,6 +712,36 @@ push_wanted(const struct conf *c)
 	return 0;
 }
 
+/* The state file of p, if it is about the same hosted zone. */
+static void
+load_state(struct pzone *p)
+{
+	struct r53_state st;
+	char err[512];
+	const char *a, *b;
+	int rc;
+
+	if (P.state_dir[0] == '\0')
+		return;
+	rc = r53_state_load(P.state_dir, p->name, &st, err, sizeof err);
+	if (rc < 0)
+		log_warnx("zone %s: state file ignored: %s", p->name, err);
+	if (rc <= 0)
+		return;
+	a = strncmp(st.hzid, "/hostedzone/", 12) ? st.hzid : st.hzid + 12;
+	b = strncmp(p->hzid, "/hostedzone/", 12) ? p->hzid : p->hzid + 12;
+	if (strcmp(a, b) == 0 &&
+	    r53_guard_init(&p->guard, st.prot, st.nprot) == 0) {
+		p->have_state = 1;
+		p->state_serial = st.serial;
+		log_debug("zone %s: state file: serial %lu synced to %s", p->name,
+		    (unsigned long)st.serial, p->hzid);
+	} else {
+		r53_guard_free(&p->guard);
+	}
+	r53_state_free(&st);
+}
+
 static struct pzone *
 new_pzone(const struct conf_zone *cz)
 {
@@ -515,7 +755,11 @@ new_pzone(const struct conf_zone *cz)
 	r53_changes_init(&p->ch);
 	p->backoff.cb = on_backoff;
 	p->backoff.ctx = p;
+	p->drift.cb = on_drift;
+	p->drift.ctx = p;
+	p->req.zc = &p->cnt;
 	p->dirty = 1;  /* nothing known of Route53 yet */
+	load_state(p);
 	return p;
 }
 
@@ -556,9 +800,27 @@ build(const struct conf *c, struct pzone ***out, size_t *nout,
 	return 0;
 }
 
+static void
+read_policy(const struct conf *c)
+{
+	snprintf(P.state_dir, sizeof P.state_dir, "%s", c->state_dir);
+	P.drift = c->aws.drift_check;
+	P.soa_serial = c->aws.soa_serial;
+	push_map_opts(&c->aws, &P.opts);
+}
+
+void
+push_map_opts(const struct conf_aws *a, struct r53_map_opts *o)
+{
+	r53_map_opts_default(o);
+	o->apex_ns = a->apex_ns;
+	o->soa = a->soa_serial ? R53_SOA_SERIAL : R53_SOA_OFF;
+}
+
 int
 push_start(const struct conf *c)
 {
+	read_policy(c);
 	if (build(c, &pz, &npz, NULL, 0) != 0)
 		return -1;
 	r53_limits_default(&lim);
@@ -580,6 +842,7 @@ push_reload(const struct conf *c)
 
 	if (npz == 0 && pz == NULL)
 		return 0;  /* not started: the aws block is read at start */
+	read_policy(c);
 	if (build(c, &v, &n, pz, npz) != 0)
 		return -1;
 	for (i = 0; i < npz; i++)
@@ -611,8 +874,9 @@ push_status(const uint8_t *apex, char *buf, size_t cap)
 {
 	struct pzone *p = find(apex);
 	size_t len = strlen(buf);
-	char serial[16], when[32];
+	char serial[16], when[32], lag[24];
 	const char *state;
+	uint64_t now = loop_wall();
 
 	if (p == NULL || len >= cap)
 		return;
@@ -629,8 +893,19 @@ push_status(const uint8_t *apex, char *buf, size_t cap)
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	} else
 		snprintf(when, sizeof when, "never");
+	if (current_serial(p) < 0)
+		snprintf(lag, sizeof lag, "-");
+	else
+		snprintf(lag, sizeof lag, "%llu", (unsigned long long)
+		    (p->behind_since && now > p->behind_since ?
+		    now - p->behind_since : 0));
 	state = p->phase != PP_IDLE ? "pushing" : p->dirty ? "dirty" : "idle";
-	snprintf(buf + len, cap - len, " r53-serial %s last-push %s push-state "
-	    "%s r53-calls %lu r53-retries %lu", serial, when, state, p->calls,
-	    p->retries);
+	snprintf(buf + len, cap - len, " r53-serial %s last-push %s lag %s "
+	    "push-state %s r53-calls %lu r53-list %lu r53-change %lu "
+	    "r53-getchange %lu r53-retries %lu r53-throttles %lu", serial, when,
+	    lag, state, p->cnt.calls[R53_CALL_LIST] +
+	    p->cnt.calls[R53_CALL_CHANGE] + p->cnt.calls[R53_CALL_GET_CHANGE],
+	    p->cnt.calls[R53_CALL_LIST], p->cnt.calls[R53_CALL_CHANGE],
+	    p->cnt.calls[R53_CALL_GET_CHANGE], p->cnt.retries,
+	    p->cnt.throttles);
 }

@@ -70,9 +70,23 @@ void push_changed(const uint8_t *apex, const struct zone *old,
     const struct zone *new);
 
 /*
- * Append " r53-serial N|- last-push T|never push-state S r53-calls N
- * r53-retries N" for zone apex to buf (len used of cap); nothing for a
- * zone that does not push.
+ * `xfrsync ctl reconcile ZONE`: list the hosted zone and push the
+ * difference now (after the work in flight, if any).  0, or -1 when the
+ * zone does not push.
+ */
+int push_reconcile(const uint8_t *apex);
+
+/* The mapping policy of the aws block (apex NS, SOA serial). */
+struct r53_map_opts;
+void push_map_opts(const struct conf_aws *a, struct r53_map_opts *o);
+
+/*
+ * Append " r53-serial N|- last-push T|never lag S|- push-state S
+ * r53-calls N r53-list N r53-change N r53-getchange N r53-retries N
+ * r53-throttles N" for zone apex to buf (len used of cap); nothing for a
+ * zone that does not push.  lag: seconds since the zone first held a
+ * version Route53 does not have yet (0 when in sync, - before the first
+ * version); counters are this zone's requests since start.
  */
 void push_status(const uint8_t *apex, char *buf, size_t cap);
 

@@ -28,7 +28,7 @@
 static struct {
 	struct cred_url url;
 	struct httpjob_endpoint ep;
-	int have_addr;
+	int have_addr, fixed_addr;      /* fixed: numeric or aws address */
 	char region[64];
 	double rate, tokens;
 	uint64_t last_ms;
@@ -81,10 +81,22 @@ r53_init(const struct conf_aws *aws, char *err, size_t errlen)
 #endif
 	snprintf(C.ep.host, sizeof C.ep.host, "%s", C.url.host);
 	C.ep.tls = C.url.tls;
-	if (C.url.numeric) {
+	if (aws != NULL && aws->endpoint_addr[0] != '\0') {
+		if (httpjob_endpoint_set(&C.ep, aws->endpoint_addr, C.url.port,
+		    C.url.host, C.url.tls) != 0) {
+			snprintf(err, errlen, "endpoint %s: bad address %s", ep,
+			    aws->endpoint_addr);
+			return -1;
+		}
+#if CFG_TLS
+		C.ep.anchors = &anchors;
+		C.ep.sessions = &sessions;
+#endif
+		C.have_addr = C.fixed_addr = 1;
+	} else if (C.url.numeric) {
 		C.ep.addr = C.url.addr;
 		C.ep.addrlen = C.url.addrlen;
-		C.have_addr = 1;
+		C.have_addr = C.fixed_addr = 1;
 	}
 	return 0;
 }
@@ -144,6 +156,15 @@ r53_uri_escape(char *out, size_t cap, const char *s)
 	return n;
 }
 
+/* Count into the process's counters and the request's own (if any). */
+static void
+count_retry(struct r53_req *r)
+{
+	C.cnt.retries++;
+	if (r->zc != NULL)
+		r->zc->retries++;
+}
+
 /* ---- the request budget and the back-off -------------------------------- */
 
 /* 0 when a token was taken, else the milliseconds until there is one. */
@@ -190,8 +211,11 @@ finish(struct r53_req *r, enum r53_class cls)
 	}
 	free(r->rec);
 	r->rec = NULL;
-	if (cls != R53_C_OK)
+	if (cls != R53_C_OK) {
 		C.cnt.failures++;
+		if (r->zc != NULL)
+			r->zc->failures++;
+	}
 	r->done(r, cls);
 }
 
@@ -236,7 +260,7 @@ retry(struct r53_req *r, const char *why)
 		fail(r, R53_C_RETRY, "%s (gave up after %s attempts)", why, n);
 		return;
 	}
-	C.cnt.retries++;
+	count_retry(r);
 	log_info("route53: %s: %s; retrying", r53_call_name(r->call), why);
 	later(r, backoff_ms(r->tries));
 }
@@ -296,7 +320,7 @@ answer_ok(struct r53_req *r, const char *body, size_t len)
 			return;
 		}
 		r->pages++;
-		if (r->page.truncated)
+		if (r->page.truncated && !r->one_page)
 			next_page(r);
 		else
 			finish(r, R53_C_OK);
@@ -340,7 +364,7 @@ on_http(struct httpjob *j, int err)
 	char st[16], why[280];
 
 	if (err < 0) {
-		if (!C.url.numeric)
+		if (!C.fixed_addr)
 			C.have_addr = 0;        /* resolve again */
 		retry(r, j->why);
 		return;
@@ -354,8 +378,11 @@ on_http(struct httpjob *j, int err)
 	(void)r53_parse_error(body, j->body_len, &e, NULL);
 	cls = r53_error_class(j->status, e.code, r53_error_message(&e, 0));
 	snprintf(st, sizeof st, "%d", j->status);
-	if (is_throttle(j->status, e.code))
+	if (is_throttle(j->status, e.code)) {
 		C.cnt.throttles++;
+		if (r->zc != NULL)
+			r->zc->throttles++;
+	}
 	snprintf(why, sizeof why, "HTTP %s %s%s%.200s", st,
 	    e.code[0] ? e.code : "(no code)", e.n_messages ? ": " : "",
 	    e.n_messages ? r53_error_message(&e, 0) : "");
@@ -366,7 +393,7 @@ on_http(struct httpjob *j, int err)
 	case R53_C_REFRESH:
 		if (!r->refreshed && cred_invalidate() == 0) {
 			r->refreshed = 1;
-			C.cnt.retries++;
+			count_retry(r);
 			sv4_key_cache_wipe(&C.keys);
 			later(r, CRED_WAIT_MS);
 			return;
@@ -512,6 +539,8 @@ attempt(struct r53_req *r)
 	rq.ctx = r;
 	r->tries++;
 	C.cnt.calls[r->call]++;
+	if (r->zc != NULL)
+		r->zc->calls[r->call]++;
 	if (httpjob_start(&r->job, &rq) != 0) {
 		char why[sizeof r->job.why];
 
@@ -567,12 +596,34 @@ r53_list(struct r53_req *r, const char *zone_id, r53_lrec_fn fn, void *ctx,
 	r->call = R53_CALL_LIST;
 	r->fn = fn;
 	r->fn_ctx = ctx;
+	r->one_page = 0;
 	/* From the loop, never from inside this call. */
 	snprintf(r->target, sizeof r->target, API "/hostedzone/%s/rrset"
 	    "?maxitems=%d", r->zone_id, R53_LIST_PAGE);
 	r->tries = 0;
 	r->refreshed = 0;
 	later(r, 0);
+	return 0;
+}
+
+int
+r53_list_soa(struct r53_req *r, const char *zone_id, const char *apex,
+    r53_lrec_fn fn, void *ctx, r53_done_fn done, void *dctx)
+{
+	size_t k, cap = sizeof r->target;
+
+	if (r53_list(r, zone_id, fn, ctx, done, dctx) != 0)
+		return -1;
+	r->one_page = 1;
+	k = (size_t)snprintf(r->target, cap, API "/hostedzone/%s/rrset"
+	    "?maxitems=1&name=", r->zone_id);
+	k += r53_uri_escape(r->target + k, cap - k, apex);
+	if (k + sizeof "&type=SOA" > cap) {
+		r53_cancel(r);
+		snprintf(r->why, sizeof r->why, "zone name too long");
+		return -1;
+	}
+	memcpy(r->target + k, "&type=SOA", sizeof "&type=SOA");
 	return 0;
 }
 

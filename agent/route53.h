@@ -13,7 +13,9 @@
  * loop_wall()), goes to the aws block's endpoint through httpjob (a
  * numeric host directly, a name through resolve_start) and takes a token
  * from one request budget (request-rate per second, burst of as many),
- * shared by every request of the process.
+ * shared by every request of the process.  Calls, retries, throttling
+ * answers and failures are counted for the process (r53_counters) and,
+ * when the caller sets r->zc, into that struct too (per zone).
  *
  * Failures (route53_xml.h, r53_error_class):
  *   RETRY and connection errors or timeouts: exponential back-off with
@@ -73,6 +75,7 @@ typedef void (*r53_done_fn)(struct r53_req *r, enum r53_class cls);
 struct r53_req {
 	r53_done_fn done;
 	void *ctx;
+	struct r53_counters *zc;        /* NULL, or counted into as well */
 	/* results */
 	char why[320];
 	struct r53_change_info info;    /* r53_change: the change */
@@ -88,7 +91,7 @@ struct r53_req {
 	struct r53_lrec *rec;
 	uint8_t *rbuf;
 	unsigned tries, cred_waits;
-	int refreshed;
+	int refreshed, one_page;
 	uint64_t poll_ms, insync_start;
 	char target[1200];
 	struct loop_timer timer;
@@ -103,6 +106,15 @@ struct r53_req {
  */
 int r53_list(struct r53_req *r, const char *zone_id, r53_lrec_fn fn,
     void *ctx, r53_done_fn done, void *dctx);
+
+/*
+ * The first set at or after apex's SOA (one page of maxitems=1, apex in
+ * text form): normally Route53's apex SOA, the small listing of the
+ * serial check.  fn sees at most one set; it may be another name's or
+ * type's if the zone has no SOA there.  0 or -1 as above.
+ */
+int r53_list_soa(struct r53_req *r, const char *zone_id, const char *apex,
+    r53_lrec_fn fn, void *ctx, r53_done_fn done, void *dctx);
 
 /*
  * Send one change batch (body[0..len), kept until done) to zone_id and

@@ -129,8 +129,11 @@ sandbox_enter_daemon(const char *user)
 		SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(time),
 		SCMP_SYS(getrandom), SCMP_SYS(rt_sigprocmask),
 		SCMP_SYS(rt_sigreturn), SCMP_SYS(getpid),
-		/* reload reads the configuration; stop removes the socket */
+		/* reload reads the configuration; stop removes the socket;
+		 * state files are written and renamed into place */
 		SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(unlink),
+		SCMP_SYS(rename), SCMP_SYS(renameat), SCMP_SYS(renameat2),
+		SCMP_SYS(fsync),
 		SCMP_SYS(exit), SCMP_SYS(exit_group),
 	};
 

@@ -668,6 +668,40 @@ UNIT_TEST(cred_conf_aws)
 	CHECK_STR(conf.aws.keys.token, "");
 }
 
+/* The Route53 side of the aws block: endpoint address, push policy. */
+UNIT_TEST(conf_aws_route53_policy)
+{
+	CHECK_INT(load("aws { credentials-source env }\n", 0644), 0);
+	CHECK_STR(conf.aws.endpoint, "https://route53.amazonaws.com");
+	CHECK_STR(conf.aws.endpoint_addr, "");
+	CHECK_INT(conf.aws.drift_check, 3600);
+	CHECK_INT(conf.aws.apex_ns, 0);
+	CHECK_INT(conf.aws.soa_serial, 1);
+	conf_free(&conf);
+	CHECK_INT(load("aws {\n endpoint \"https://r53.test:8443\" address "
+	    "127.0.0.2\n drift-check 15m\n push-apex-ns yes; soa-serial no\n}"
+	    "\n", 0644), 0);
+	CHECK_STR(conf.aws.endpoint, "https://r53.test:8443");
+	CHECK_STR(conf.aws.endpoint_addr, "127.0.0.2");
+	CHECK_INT(conf.aws.drift_check, 900);
+	CHECK_INT(conf.aws.apex_ns, 1);
+	CHECK_INT(conf.aws.soa_serial, 0);
+	conf_free(&conf);
+	CHECK_INT(load("aws { drift-check off }\n", 0644), 0);
+	CHECK_INT(conf.aws.drift_check, 0);
+	conf_free(&conf);
+	CHECK_INT(load("aws {\n drift-check 1y\n}\n", 0644), -1);
+	CHECK(strstr(err, ":2: drift-check: bad value \"1y\"") != NULL);
+	CHECK_INT(load("aws {\n push-apex-ns maybe\n}\n", 0644), -1);
+	CHECK_STR(err, ":2: push-apex-ns: \"maybe\" is neither yes nor no");
+	CHECK_INT(load("aws {\n endpoint \"https://r53.test\" address "
+	    "r53.test\n}\n", 0644), -1);
+	CHECK(strstr(err, ":2: address") != NULL);
+	CHECK_INT(load("aws {\n soa-serial yes\n soa-serial no\n}\n", 0644),
+	    -1);
+	CHECK_STR(err, ":3: soa-serial given twice");
+}
+
 UNIT_TEST(cred_conf_aws_errors)
 {
 	static const struct {
