@@ -277,12 +277,68 @@ is_throttle(int status, const char *code)
 
 /* ---- answers ------------------------------------------------------------ */
 
+/*
+ * "HTTP 400 Code: message; message ..." into buf[cap]: every message of
+ * the answer, each on one line (runs of white space, newlines included,
+ * become one space), cut to fit.
+ */
+static void
+error_text(char *buf, size_t cap, int status, const struct r53_error *e)
+{
+	size_t n;
+	unsigned i;
+	const char *m;
+	int sp = 0;
+
+	n = (size_t)snprintf(buf, cap, "HTTP %d %s", status,
+	    e->code[0] ? e->code : "(no code)");
+	for (i = 0; (m = r53_error_message(e, i)) != NULL && n + 1 < cap; i++) {
+		n += (size_t)snprintf(buf + n, cap - n, i ? ";" : ":");
+		sp = 1;
+		for (; *m != '\0' && n + 1 < cap; m++) {
+			unsigned char c = (unsigned char)*m;
+
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+				sp = 1;
+				continue;
+			}
+			if (sp && n + 2 < cap)
+				buf[n++] = ' ';
+			sp = 0;
+			buf[n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+		}
+		buf[n < cap ? n : cap - 1] = '\0';
+	}
+	if (e->n_lost > 0 && n + 1 < cap)
+		snprintf(buf + n, cap - n, " (and %u more)", e->n_lost);
+}
+
 static void
 next_page(struct r53_req *r)
 {
 	char n[3 * R53_NAME_TEXT_MAX], t[3 * R53_TYPE_MAX];
 	char id[3 * R53_SETID_MAX];
 	int k;
+
+	/* A page must lead past its own start; and no zone is this big. */
+	if (r->pages > 1 && strcmp(r->page.next_name, r->start_name) == 0 &&
+	    strcmp(r->page.next_type, r->start_type) == 0 &&
+	    strcmp(r->page.next_id, r->start_id) == 0) {
+		fail(r, R53_C_FATAL, "bad answer: page %u leads back to its own "
+		    "start (%s %s)", r->pages, r->page.next_name,
+		    r->page.next_type);
+		return;
+	}
+	if (r->pages >= R53_LIST_MAX_PAGES) {
+		fail(r, R53_C_FATAL, "bad answer: more than %u pages",
+		    R53_LIST_MAX_PAGES);
+		return;
+	}
+	snprintf(r->start_name, sizeof r->start_name, "%s",
+	    r->page.next_name);
+	snprintf(r->start_type, sizeof r->start_type, "%s",
+	    r->page.next_type);
+	snprintf(r->start_id, sizeof r->start_id, "%s", r->page.next_id);
 
 	k = snprintf(r->target, sizeof r->target, API "/hostedzone/%s/rrset"
 	    "?maxitems=%d", r->zone_id, R53_LIST_PAGE);
@@ -361,7 +417,7 @@ on_http(struct httpjob *j, int err)
 	struct r53_error e;
 	const char *body = (const char *)r->rbuf;
 	enum r53_class cls;
-	char st[16], why[280];
+	char why[280];
 
 	if (err < 0) {
 		if (!C.fixed_addr)
@@ -377,15 +433,12 @@ on_http(struct httpjob *j, int err)
 	memset(&e, 0, sizeof e);
 	(void)r53_parse_error(body, j->body_len, &e, NULL);
 	cls = r53_error_class(j->status, e.code, r53_error_message(&e, 0));
-	snprintf(st, sizeof st, "%d", j->status);
 	if (is_throttle(j->status, e.code)) {
 		C.cnt.throttles++;
 		if (r->zc != NULL)
 			r->zc->throttles++;
 	}
-	snprintf(why, sizeof why, "HTTP %s %s%s%.200s", st,
-	    e.code[0] ? e.code : "(no code)", e.n_messages ? ": " : "",
-	    e.n_messages ? r53_error_message(&e, 0) : "");
+	error_text(why, sizeof why, j->status, &e);
 	switch (cls) {
 	case R53_C_RETRY:
 		retry(r, why);
@@ -403,7 +456,9 @@ on_http(struct httpjob *j, int err)
 		break;
 	}
 	fail(r, cls == R53_C_OK ? R53_C_FATAL : cls, "%s%s", why,
-	    cls == R53_C_REFRESH ? " (credentials refused)" : "");
+	    cls == R53_C_REFRESH ? " (credentials refused)" :
+	    cls == R53_C_CLOCK ? " (is this host's clock right? SigV4 "
+	    "allows 5 minutes)" : "");
 }
 
 /* ---- sending ------------------------------------------------------------ */
@@ -597,6 +652,7 @@ r53_list(struct r53_req *r, const char *zone_id, r53_lrec_fn fn, void *ctx,
 	r->fn = fn;
 	r->fn_ctx = ctx;
 	r->one_page = 0;
+	r->start_name[0] = r->start_type[0] = r->start_id[0] = '\0';
 	/* From the loop, never from inside this call. */
 	snprintf(r->target, sizeof r->target, API "/hostedzone/%s/rrset"
 	    "?maxitems=%d", r->zone_id, R53_LIST_PAGE);

@@ -43,6 +43,8 @@
 #define R53_TRIES 8              /* attempts of one request on RETRY */
 #define R53_BODY_MAX (8u << 20)  /* largest answer body */
 #define R53_LIST_PAGE 300        /* maxitems */
+#define R53_LIST_MAX_PAGES 10000  /* 3 million sets: a listing that
+                                     goes on is refused */
 #define R53_INSYNC_MAX_MS (15u * 60 * 1000)  /* give up waiting for INSYNC */
 
 struct conf_aws;
@@ -88,6 +90,9 @@ struct r53_req {
 	r53_lrec_fn fn;
 	void *fn_ctx;
 	struct r53_list_page page;
+	char start_name[R53_NAME_TEXT_MAX];  /* this page's start */
+	char start_type[R53_TYPE_MAX];
+	char start_id[R53_SETID_MAX];
 	struct r53_lrec *rec;
 	uint8_t *rbuf;
 	unsigned tries, cred_waits;

@@ -30,8 +30,7 @@ environment, or from the ECS stand-in of awsstub.py for the refresh tests.
   (f) a signature error saying the time is out: the clock-skew failure,
       no retry; a plain signature mismatch is not called a clock problem.
 
-Route53's behaviour assumed here is route53.md's.  Tests asserting what the
-agent should do but does not yet are marked xfail with the reason.
+Route53's behaviour assumed here is route53.md's.
 Logs: pytest's tmp dir (/tmp/pytest-of-$USER/pytest-current/canned*/),
 BIND's named.log there; each test's xfrsync output is in the assertion
 messages.
@@ -330,10 +329,6 @@ def test_sync_after_paged_listing_sends_exact_delete(lab, stub):
     no_auth_problems(stub)
 
 
-@pytest.mark.xfail(reason="route53.c next_page() does not check that a page's "
-                          "NextRecordName/Type moves forward: a listing pointing back at a "
-                          "page already read is asked again and again at the request budget "
-                          "(5/s) until the -t deadline (the daemon: forever)", strict=True)
 def test_listing_that_does_not_advance_is_refused(lab, stub):
     """(a) A listing whose every page says "more, from ns1 A" (a page
     already read): the agent stops with an error instead of asking the
@@ -470,9 +465,6 @@ def test_invalid_change_batch_fails_with_route53_message(lab, stub):
     no_auth_problems(stub)
 
 
-@pytest.mark.xfail(reason="route53.c on_http() puts only the first <Message> of an "
-                          "InvalidChangeBatch in the failure line; the others (one per bad "
-                          "change) are dropped", strict=True)
 def test_invalid_change_batch_reports_every_message(lab, stub):
     """(d) Two bad changes, two messages: both on the one failure line."""
     small_model(stub)
@@ -484,9 +476,6 @@ def test_invalid_change_batch_reports_every_message(lab, stub):
     assert MSG1 in lines[0] and MSG2 in lines[0], r
 
 
-@pytest.mark.xfail(reason="the failure line copies Route53's <Message> text verbatim: a "
-                          "message holding newlines (pretty-printed XML) spans several "
-                          "stderr/log lines", strict=True)
 def test_error_message_with_newlines_stays_one_line(lab, stub):
     """(d) A pretty-printed message (newlines and indentation inside
     <Message>): the failure is still one line."""
@@ -645,10 +634,6 @@ def test_clock_skew_answer_fails_once_without_retry(lab, stub, code):
     assert len(lines) == 1 and code in lines[0] and "Signature" in lines[0], r
 
 
-@pytest.mark.xfail(reason="for the CLOCK class route53.c on_http() only repeats Route53's "
-                          "text ('Signature expired: ...'); unlike REFRESH ('credentials "
-                          "refused') it adds no word that the local clock is off",
-                   strict=True)
 @pytest.mark.parametrize("code", list(CLOCK_ANSWERS))
 def test_clock_skew_failure_names_the_clock(lab, stub, code):
     """(f) The failure line says the clock is the problem."""
