@@ -322,13 +322,11 @@ class R53Proxy:
             if fault is not None and fault.action == "drop_before":
                 return False
             if fault is not None and fault.action == "status":
-                payload = fault.body()
-                self._answer(conn.sock, fault.code,
+                self._answer(req, conn.sock, fault.code,
                              REASONS.get(fault.code, "Error"),
                              [("Content-Type", "text/xml"),
                               ("x-amzn-RequestId", str(uuid.uuid4()))],
-                             payload, keep)
-                req.status = fault.code
+                             fault.body(), keep)
                 return keep
 
             status, reason, rheaders, rbody = self._forward(method, target, headers, body)
@@ -341,11 +339,11 @@ class R53Proxy:
                     time.sleep(min(0.05, max(0.0, end - time.monotonic())))
                 if self.closed:
                     return False
-            self._answer(conn.sock, status, reason, rheaders, rbody, keep)
-            req.status = status
+            self._answer(req, conn.sock, status, reason, rheaders, rbody, keep)
             return keep
         finally:
-            req.t_end = time.monotonic()
+            if req.t_end is None:
+                req.t_end = time.monotonic()
 
     def _forward(self, method: str, target: str, headers: list[tuple[str, str]],
                  body: bytes):
@@ -366,13 +364,22 @@ class R53Proxy:
             up.close()
 
     @staticmethod
-    def _answer(sock: socket.socket, status: int, reason: str,
+    def _answer(req: Req, sock: socket.socket, status: int, reason: str,
                 headers: list[tuple[str, str]], body: bytes, keep: bool):
+        """Send the answer; req.status and req.t_end are set before the
+        first byte leaves (a client that has read the answer sees them),
+        and status reset to None if it could not be sent."""
         head = [f"HTTP/1.1 {status} {reason}"]
         head += [f"{k}: {v}" for k, v in headers]
         head.append(f"Content-Length: {len(body)}")
         head.append("Connection: keep-alive" if keep else "Connection: close")
-        sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+        req.status = status
+        req.t_end = time.monotonic()
+        try:
+            sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+        except OSError:
+            req.status = None
+            raise
 
 
 def _read_chunked(conn: _Conn) -> bytes:
