@@ -46,6 +46,7 @@ struct pzone {
 	/* drift checks */
 	struct loop_timer drift;
 	int drift_run;               /* the reconcile in flight is one */
+	int skips_told;              /* skipped types were warned about */
 	/* Route53's listing (during a reconcile) */
 	struct r53_rrset *sets;
 	size_t nsets, capsets;
@@ -401,11 +402,15 @@ warn_stats(struct pzone *p)
 		log_warnx("zone %s: %s %s cannot be pushed: %s", p->name,
 		    c->set.name, t, r53_reject_text(p->plan.rej[i].why));
 	}
+	/* once per zone: later reconciles (drift checks) say it quietly */
 	for (i = 0; i < p->ch.st.nskip && p->reconciling; i++) {
 		dns_type_to_text(p->ch.st.skip[i].type, t, sizeof t);
-		log_info("zone %s: %zu %s RRsets skipped: Route53 cannot hold "
-		    "the type", p->name, p->ch.st.skip[i].rrsets, t);
+		(p->skips_told ? log_debug : log_warnx)("zone %s: %zu %s RRsets "
+		    "skipped: Route53 cannot hold the type", p->name,
+		    p->ch.st.skip[i].rrsets, t);
 	}
+	if (p->ch.st.nskip && p->reconciling)
+		p->skips_told = 1;
 	if (p->ch.st.protected_sets)
 		log_info("zone %s: %zu RRsets not pushed: alias or "
 		    "routing-policy sets in Route53", p->name,
