@@ -45,7 +45,7 @@ static struct {
 	size_t next;                    /* sync: next request */
 	char *body;
 	int rc;                         /* exit status once stopped */
-	char why[512];
+	char why[sizeof ((struct r53_req *)0)->why + 128];
 } S;
 
 static void stop(int rc, const char *fmt, ...)

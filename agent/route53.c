@@ -211,6 +211,9 @@ finish(struct r53_req *r, enum r53_class cls)
 	}
 	free(r->rec);
 	r->rec = NULL;
+	free(r->starts);
+	r->starts = NULL;
+	r->nstarts = r->capstarts = 0;
 	if (cls != R53_C_OK) {
 		C.cnt.failures++;
 		if (r->zc != NULL)
@@ -277,40 +280,95 @@ is_throttle(int status, const char *code)
 
 /* ---- answers ------------------------------------------------------------ */
 
+/* Message m with runs of white space folded into one space, into
+ * buf[cap]; its length (cut to fit). */
+static size_t
+fold(char *buf, size_t cap, const char *m)
+{
+	size_t n = 0;
+	int sp = 0;
+
+	for (; *m != '\0' && n + 2 < cap; m++) {
+		unsigned char c = (unsigned char)*m;
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			sp = n > 0;
+			continue;
+		}
+		if (sp)
+			buf[n++] = ' ';
+		sp = 0;
+		buf[n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
 /*
- * "HTTP 400 Code: message; message ..." into buf[cap]: every message of
- * the answer, each on one line (runs of white space, newlines included,
- * become one space), cut to fit.
+ * "HTTP 400 Code: message; message ..." into buf[cap], one line: whole
+ * messages only (white space folded), then "(and N more)" for those that
+ * did not fit or that the parser could not keep.
  */
 static void
 error_text(char *buf, size_t cap, int status, const struct r53_error *e)
 {
-	size_t n;
-	unsigned i;
+	char m1[R53_MSG_MAX];
+	size_t n, ml;
+	unsigned i, left;
 	const char *m;
-	int sp = 0;
 
 	n = (size_t)snprintf(buf, cap, "HTTP %d %s", status,
 	    e->code[0] ? e->code : "(no code)");
-	for (i = 0; (m = r53_error_message(e, i)) != NULL && n + 1 < cap; i++) {
-		n += (size_t)snprintf(buf + n, cap - n, i ? ";" : ":");
-		sp = 1;
-		for (; *m != '\0' && n + 1 < cap; m++) {
-			unsigned char c = (unsigned char)*m;
-
-			if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-				sp = 1;
-				continue;
-			}
-			if (sp && n + 2 < cap)
-				buf[n++] = ' ';
-			sp = 0;
-			buf[n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-		}
-		buf[n < cap ? n : cap - 1] = '\0';
+	for (i = 0; (m = r53_error_message(e, i)) != NULL; i++) {
+		ml = fold(m1, sizeof m1, m);
+		/* room for this one and for " (and 9999 more)"; the first
+		 * one always (cut if it must be) */
+		if (i > 0 && n + 2 + ml + 20 >= cap)
+			break;
+		n += (size_t)snprintf(buf + n, cap - n, "%s %s", i ? ";" : ":",
+		    m1);
 	}
-	if (e->n_lost > 0 && n + 1 < cap)
-		snprintf(buf + n, cap - n, " (and %u more)", e->n_lost);
+	left = e->n_lost;
+	for (; r53_error_message(e, i) != NULL; i++)
+		left++;
+	if (left > 0)
+		snprintf(buf + n, cap - n, " (and %u more)", left);
+}
+
+/* FNV-1a over s and its NUL, continuing from h. */
+static uint64_t
+fnv(uint64_t h, const char *s)
+{
+	do {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211u;
+	} while (*s++ != '\0');
+	return h;
+}
+
+/* 1 if the next page's start was the start of a page read before (or
+ * memory ran out: then the listing cannot be trusted to end either). */
+static int
+seen_before(struct r53_req *r)
+{
+	uint64_t h = fnv(fnv(fnv(14695981039346656037u, r->page.next_name),
+	    r->page.next_type), r->page.next_id);
+	size_t i;
+
+	for (i = 0; i < r->nstarts; i++)
+		if (r->starts[i] == h)
+			return 1;
+	if (r->nstarts == r->capstarts) {
+		size_t cap = r->capstarts ? 2 * r->capstarts : 16;
+		uint64_t *v = realloc(r->starts, cap * sizeof *v);
+
+		if (v == NULL)
+			return 1;
+		r->starts = v;
+		r->capstarts = cap;
+	}
+	r->starts[r->nstarts++] = h;
+	return 0;
 }
 
 static void
@@ -320,12 +378,10 @@ next_page(struct r53_req *r)
 	char id[3 * R53_SETID_MAX];
 	int k;
 
-	/* A page must lead past its own start; and no zone is this big. */
-	if (r->pages > 1 && strcmp(r->page.next_name, r->start_name) == 0 &&
-	    strcmp(r->page.next_type, r->start_type) == 0 &&
-	    strcmp(r->page.next_id, r->start_id) == 0) {
-		fail(r, R53_C_FATAL, "bad answer: page %u leads back to its own "
-		    "start (%s %s)", r->pages, r->page.next_name,
+	/* Each page must start somewhere new; and no zone is this big. */
+	if (seen_before(r)) {
+		fail(r, R53_C_FATAL, "bad answer: page %u leads back to a page "
+		    "already read (%s %s)", r->pages, r->page.next_name,
 		    r->page.next_type);
 		return;
 	}
@@ -334,11 +390,6 @@ next_page(struct r53_req *r)
 		    R53_LIST_MAX_PAGES);
 		return;
 	}
-	snprintf(r->start_name, sizeof r->start_name, "%s",
-	    r->page.next_name);
-	snprintf(r->start_type, sizeof r->start_type, "%s",
-	    r->page.next_type);
-	snprintf(r->start_id, sizeof r->start_id, "%s", r->page.next_id);
 
 	k = snprintf(r->target, sizeof r->target, API "/hostedzone/%s/rrset"
 	    "?maxitems=%d", r->zone_id, R53_LIST_PAGE);
@@ -417,7 +468,7 @@ on_http(struct httpjob *j, int err)
 	struct r53_error e;
 	const char *body = (const char *)r->rbuf;
 	enum r53_class cls;
-	char why[280];
+	char why[sizeof r->why - 64];
 
 	if (err < 0) {
 		if (!C.fixed_addr)
@@ -652,7 +703,7 @@ r53_list(struct r53_req *r, const char *zone_id, r53_lrec_fn fn, void *ctx,
 	r->fn = fn;
 	r->fn_ctx = ctx;
 	r->one_page = 0;
-	r->start_name[0] = r->start_type[0] = r->start_id[0] = '\0';
+	r->nstarts = 0;
 	/* From the loop, never from inside this call. */
 	snprintf(r->target, sizeof r->target, API "/hostedzone/%s/rrset"
 	    "?maxitems=%d", r->zone_id, R53_LIST_PAGE);
@@ -711,4 +762,7 @@ r53_cancel(struct r53_req *r)
 	r->rbuf = NULL;
 	free(r->rec);
 	r->rec = NULL;
+	free(r->starts);
+	r->starts = NULL;
+	r->nstarts = r->capstarts = 0;
 }

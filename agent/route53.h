@@ -79,7 +79,7 @@ struct r53_req {
 	void *ctx;
 	struct r53_counters *zc;        /* NULL, or counted into as well */
 	/* results */
-	char why[320];
+	char why[1024];
 	struct r53_change_info info;    /* r53_change: the change */
 	unsigned pages;                 /* r53_list: pages read */
 	/* private */
@@ -90,9 +90,8 @@ struct r53_req {
 	r53_lrec_fn fn;
 	void *fn_ctx;
 	struct r53_list_page page;
-	char start_name[R53_NAME_TEXT_MAX];  /* this page's start */
-	char start_type[R53_TYPE_MAX];
-	char start_id[R53_SETID_MAX];
+	uint64_t *starts;               /* hashes of the pages' starts */
+	size_t nstarts, capstarts;
 	struct r53_lrec *rec;
 	uint8_t *rbuf;
 	unsigned tries, cred_waits;
