@@ -17,7 +17,10 @@ Faults are armed per request kind with inject():
   Fault.drop_after()   forward, read moto's answer, then close the client
       connection without answering (the change landed, the client never
       hears of it);
-  Fault.delay(s)       forward, then hold the answer s seconds.
+  Fault.delay(s)       forward, then hold the answer s seconds;
+  Fault.delay_before(s)  hold the request s seconds, then forward it;
+  Fault.pending()      forward, then turn moto's ChangeInfo Status INSYNC
+      into PENDING (so that the client polls GetChange).
 
 Kinds: "list" (GET .../hostedzone/ID/rrset), "change" (POST
 .../hostedzone/ID/rrset[/]), "getchange" (GET /2013-04-01/change/ID),
@@ -87,11 +90,24 @@ class Fault:
     def delay(cls, seconds: float) -> "Fault":
         return cls("delay", seconds=float(seconds))
 
+    @classmethod
+    def delay_before(cls, seconds: float) -> "Fault":
+        """Hold the request this long, then forward it (what moto answers
+        is what it holds after the pause)."""
+        return cls("delay_before", seconds=float(seconds))
+
+    @classmethod
+    def pending(cls) -> "Fault":
+        """Forward, then answer the ChangeInfo with Status PENDING instead
+        of moto's INSYNC (moto never says PENDING), so the client polls
+        GetChange."""
+        return cls("pending")
+
     def describe(self) -> str:
         if self.action == "status":
             return f"status {self.code} {self.code_name}"
-        if self.action == "delay":
-            return f"delay {self.seconds:g}"
+        if self.action in ("delay", "delay_before"):
+            return f"{self.action} {self.seconds:g}"
         return self.action
 
     def body(self) -> bytes:
@@ -116,6 +132,7 @@ class Req:
     status: int | None = None
     fault: str | None = None
     forwarded: bool = False
+    t_forward: float | None = None  # when it was sent on to moto
 
 
 @dataclass
@@ -329,21 +346,31 @@ class R53Proxy:
                              fault.body(), keep)
                 return keep
 
+            if fault is not None and fault.action == "delay_before":
+                if not self._pause(fault.seconds):
+                    return False
+            req.t_forward = time.monotonic()
             status, reason, rheaders, rbody = self._forward(method, target, headers, body)
             req.forwarded = True
             if fault is not None and fault.action == "drop_after":
                 return False
+            if fault is not None and fault.action == "pending":
+                rbody = rbody.replace(b"<Status>INSYNC</Status>", b"<Status>PENDING</Status>")
             if fault is not None and fault.action == "delay":
-                end = time.monotonic() + fault.seconds
-                while not self.closed and time.monotonic() < end:
-                    time.sleep(min(0.05, max(0.0, end - time.monotonic())))
-                if self.closed:
+                if not self._pause(fault.seconds):
                     return False
             self._answer(req, conn.sock, status, reason, rheaders, rbody, keep)
             return keep
         finally:
             if req.t_end is None:
                 req.t_end = time.monotonic()
+
+    def _pause(self, seconds: float) -> bool:
+        """Sleep; False if the proxy was closed meanwhile."""
+        end = time.monotonic() + seconds
+        while not self.closed and time.monotonic() < end:
+            time.sleep(min(0.05, max(0.0, end - time.monotonic())))
+        return not self.closed
 
     def _forward(self, method: str, target: str, headers: list[tuple[str, str]],
                  body: bytes):

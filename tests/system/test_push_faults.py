@@ -197,6 +197,7 @@ class Lab:
         self.moto, self.primary, self.proxy, self.agent = moto, primary, proxy, agent
         self.agent2_port, self.zone_id = agent2_port, zone_id
         self.round = 0
+        self.tampered = 0
 
     def zone_conf(self) -> ZoneConf:
         return ZoneConf(ZONE, [(LOCALHOST, self.primary.port, dnslab.key_name(dnslab.XFR_KEY))],
@@ -236,8 +237,9 @@ class Lab:
 
     def next_update(self) -> list[str]:
         """A change with a new name, a deleted RRset and a TTL change: the
-        push has UPSERTs and a DELETE that must match Route53 exactly."""
+        push has a DELETE that must match Route53 exactly.  (At most 15.)"""
         i = self.round
+        assert i < 15, "h00..h29 used up"
         self.round += 1
         return [f"update add f{i:02d}.{ZONE}. 300 A 192.0.2.{100 + i}",
                 f"update delete h{i:02d}.{ZONE}. A",
@@ -271,7 +273,7 @@ def lab(xfrsync, moto, tmp_path_factory):
         os.environ.update(FAKE_ENV)  # the daemon's environment
         agent.start()
         yield lab
-        if agent.running():  # (not after a failed kill -9 test)
+        if agent.returncode is None:  # (not left killed by a failed kill -9 test)
             rc = agent.stop()
             assert rc == 0, f"xfrsync exited {rc}:\n{agent.log_tail()}"
     finally:
@@ -350,9 +352,9 @@ def test_fault_on_change(lab, name):
     again = [r for r in ch if r.t_start > last.t_start and r.body == last.body]
     assert again, (name, describe(reqs))
     if name == "drop-after" and again[0].status != 200:
-        # the retry of a batch that had landed is refused (its DELETE no
-        # longer matches; moto: InvalidInput, Route53: InvalidChangeBatch)
-        # → a reconcile: a listing after it, then nothing or a fix
+        # the retry of a batch that had landed is refused (InvalidChangeBatch:
+        # its CREATE exists, its DELETE no longer matches) → a reconcile: a
+        # listing after it, then nothing or a fix
         assert 400 <= again[0].status < 500, describe(reqs)
         assert any(r.kind == "list" and r.t_start > again[0].t_start for r in reqs), \
             describe(reqs)
@@ -394,6 +396,36 @@ def test_slow_answer(lab):
     ch = changes(reqs)
     assert len(ch) == 1 and ch[0].fault == "delay 2.5" and ch[0].status == 200, describe(reqs)
     assert after["retries"] == before["retries"], (before, after)
+    assert lab.r53() == lab.zone()
+
+
+def test_pending_then_getchange_faults(lab):
+    """A Change answered PENDING → GetChange polls; the first is throttled,
+    the second dropped before forwarding → both retried, INSYNC at last;
+    the change itself was sent once."""
+    before = lab.wait_synced(lab.serial())
+    m = lab.proxy.mark()
+    lab.proxy.inject("change", Fault.pending())
+    lab.proxy.inject("getchange", Fault.status(400, "Throttling", "Rate exceeded"))
+    lab.proxy.inject("getchange", Fault.drop_before(), after=1)
+    lab.primary.update(ZONE, *lab.next_update())
+    after = lab.wait_synced(lab.serial())
+    reqs = lab.proxy.since(m)
+    # (before a push, the agent may read Route53's apex SOA: a small listing)
+    assert all(r.query.get("maxitems") == "1" for r in reqs if r.kind == "list"), \
+        describe(reqs)
+    assert [(r.kind, r.status, r.fault) for r in reqs if r.kind != "list"] == [
+        ("change", 200, "pending"), ("getchange", 400, "status 400 Throttling"),
+        ("getchange", None, "drop_before"), ("getchange", 200, None)], describe(reqs)
+    assert len({r.path for r in reqs if r.kind == "getchange"}) == 1
+    # the dropped GET on a kept-alive connection is re-sent inside the HTTP
+    # layer (a stale connection looks the same): it may count neither as a
+    # call nor as a retry
+    assert after["retries"] - before["retries"] >= 1, (before, after)
+    if after.get("getchange") is not None:
+        assert after["getchange"] - before["getchange"] in (2, 3), (before, after)
+    if after.get("throttles") is not None:
+        assert after["throttles"] - before["throttles"] >= 1, (before, after)
     assert lab.r53() == lab.zone()
 
 
@@ -459,8 +491,9 @@ def test_kill9_mid_push_then_restart(lab):
 def test_two_agents_converge(lab):
     """A second agent (own proxy, own state-dir) on the same hosted zone,
     both notified by the primary: two changes → both idle at the primary's
-    serial, Route53 equal to the zone, then no Change request from either
-    in a quiet 5 s window."""
+    serial, Route53 equal to the zone; a third with agent 2's SOA check held
+    until agent 1 has pushed → agent 2 pushes nothing; then no Change
+    request from either in a quiet 5 s window."""
     lab.wait_synced(lab.serial())
     proxy2 = R53Proxy(lab.moto.port)
     agent2 = PushAgent(lab.xfrsync, lab.base / "agent2", port=lab.agent2_port)
@@ -469,11 +502,30 @@ def test_two_agents_converge(lab):
         agent2.start()
         lab.wait_synced(lab.serial(), agent=agent2, timeout=120)
         assert lab.r53() == lab.zone()
-        for _ in range(2):
+        for _ in range(2):  # both race for the same change
             lab.primary.update(ZONE, *lab.next_update())
             serial = lab.serial()
             lab.wait_synced(serial)
             lab.wait_synced(serial, agent=agent2)
+        assert lab.r53() == lab.zone()
+        # agent 2 slower: its first listing (the SOA serial check before a
+        # push) is held 3 s before it reaches moto; if agent 1's change had
+        # landed by then, agent 2 must see the serial there and not push
+        m1, m2, am2 = lab.proxy.mark(), proxy2.mark(), agent2.mark()
+        proxy2.inject("list", Fault.delay_before(3))
+        lab.primary.update(ZONE, *lab.next_update())
+        serial = lab.serial()
+        lab.wait_synced(serial)
+        lab.wait_synced(serial, agent=agent2)
+        proxy2.clear_faults()
+        r1, r2 = lab.proxy.since(m1), proxy2.since(m2)
+        c1 = [r for r in changes(r1) if r.status == 200]
+        held = [r for r in r2 if r.fault]
+        if held and held[0].query.get("maxitems") == "1" and c1 and \
+                c1[0].t_end < held[0].t_forward:
+            assert not changes(r2), describe(r2)
+            assert agent2.grep(r"Route53 already holds serial %d" % serial, am2), \
+                agent2.log_tail()
         assert lab.r53() == lab.zone()
         m1, m2 = lab.proxy.mark(), proxy2.mark()
         p1, p2 = lab.push(), lab.push(agent2)
@@ -513,8 +565,8 @@ def tamper(lab, check: bool = True) -> str:
     sets = lab.moto.list(lab.zone_id)
     victim = next(s for s in sets if s["Name"] == VICTIM and s["Type"] == "A")
     mail = next(s for s in sets if s["Name"] == f"mail.{ZONE}." and s["Type"] == "A")
-    bogus = f"bogus{lab.round}.{ZONE}."
-    lab.round += 1
+    bogus = f"bogus{lab.tampered}.{ZONE}."
+    lab.tampered += 1
     lab.moto.boto("change", id=lab.zone_id, changes=[
         {"Action": "DELETE", "ResourceRecordSet": victim},
         {"Action": "CREATE", "ResourceRecordSet": {
@@ -558,6 +610,12 @@ def test_ctl_reconcile_repairs(lab):
     lab.wait_synced(serial)
     bogus = tamper(lab)
     m = lab.proxy.mark()
+    before = lab.push()
+    # the listing meets faults too: a 503 on its 2nd page, the 3rd dropped
+    # after moto answered it
+    lab.proxy.inject("list", Fault.status(503, "ServiceUnavailable", "Service unavailable",
+                                          type_="Receiver"), after=1)
+    lab.proxy.inject("list", Fault.drop_after(), after=3)
     r = lab.agent.ctl("reconcile", ZONE)
     assert r.returncode == 0 and r.stderr.strip() == "reconcile started", r
     lab.wait_equal(timeout=60)
@@ -566,7 +624,16 @@ def test_ctl_reconcile_repairs(lab):
     assert lab.proxy.count("list", since=m) >= 1 and len(changes(reqs)) >= 1, describe(reqs)
     assert_no_double_apply(reqs)
     assert_repaired_by_agent(lab, m, bogus)
-    assert lab.wait_synced(serial)["serial"] == serial
+    lists = [r for r in lab.proxy.since(m) if r.kind == "list"]
+    faulted = [r for r in lists if r.fault]
+    assert [r.fault for r in faulted] == ["status 503 ServiceUnavailable", "drop_after"], \
+        describe(lists)
+    for f in faulted:  # the same page asked again
+        assert any(r.query == f.query and r.status == 200 and r.t_start > f.t_start
+                   for r in lists), describe(lists)
+    after = lab.wait_synced(serial)
+    assert after["serial"] == serial
+    assert after["retries"] - before["retries"] >= 1, (before, after)
     bad = lab.agent.ctl("reconcile", "nosuch.test")
     assert bad.returncode != 0 and "no such zone" in bad.stderr, bad
 
