@@ -202,7 +202,8 @@ systest-asan: $(ASAN_B)/.config
 		tests/system/test_decode_peers.py tests/system/test_tls.py \
 		tests/system/test_resolve.py tests/system/test_cred.py \
 		tests/system/test_route53.py tests/system/test_push.py \
-		tests/system/test_push_changes.py tests/system/test_route53_canned.py
+		tests/system/test_push_changes.py tests/system/test_route53_canned.py \
+		tests/system/test_push_faults.py
 
 # Dependency rules of ARCHITECTURE.md, read from the #include lines.
 layering:

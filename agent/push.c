@@ -19,7 +19,7 @@
 #include "net/serial.h"
 
 enum pphase { PP_IDLE, PP_PROBING, PP_LISTING, PP_PUSHING };
-enum probe_kind { PROBE_START, PROBE_PUSH };
+enum probe_kind { PROBE_START, PROBE_PUSH, PROBE_REFUSED };
 
 struct pzone {
 	uint8_t apex[DNS_NAME_MAX];
@@ -75,6 +75,7 @@ static struct {
 } P;
 
 static void reconcile(struct pzone *p);
+static void probe(struct pzone *p, enum probe_kind kind);
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -353,8 +354,16 @@ pushed(struct r53_req *r, enum r53_class cls)
 		return;
 	}
 	if (cls == R53_C_RECONCILE && !p->reconciling) {
-		log_warnx("zone %s: %s: Route53 is not what the agent believed; "
-		    "reconciling", p->name, r->why);
+		log_warnx("zone %s: %s: Route53 is not what the agent believed",
+		    p->name, r->why);
+		if (P.soa_serial && p->have_soa) {
+			/* another agent, or our own retried request, may have
+			 * done it all: read the SOA before a full listing */
+			free_work(p);
+			p->dirty = 1;
+			probe(p, PROBE_REFUSED);
+			return;
+		}
 		free_work(p);
 		p->phase = PP_IDLE;
 		p->dirty = 1;
@@ -586,6 +595,24 @@ probed_push(struct pzone *p)
 	reconcile(p);
 }
 
+/* After a refused incremental push: Route53 at the target serial means
+ * the work is done (all batches land before the SOA's); else reconcile. */
+static void
+probed_refused(struct pzone *p)
+{
+	p->phase = PP_IDLE;
+	if (p->probe_found && p->probe_serial == p->target_serial &&
+	    !p->pending) {
+		log_info("zone %s: Route53 already holds serial %lu (another "
+		    "agent?): no listing needed", p->name,
+		    (unsigned long)p->target_serial);
+		in_sync(p);
+		return;
+	}
+	p->pending = 0;
+	reconcile(p);
+}
+
 static void
 probed(struct r53_req *r, enum r53_class cls)
 {
@@ -597,8 +624,10 @@ probed(struct r53_req *r, enum r53_class cls)
 	}
 	if (p->probe == PROBE_START)
 		probed_start(p);
-	else
+	else if (p->probe == PROBE_PUSH)
 		probed_push(p);
+	else
+		probed_refused(p);
 }
 
 static void

@@ -470,6 +470,15 @@ on_http(struct httpjob *j, int err)
 	enum r53_class cls;
 	char why[sizeof r->why - 64];
 
+	/* a kept-alive connection closed under a GET was sent again inside
+	 * httpjob: one more call and a retry (outside the budget, at most
+	 * once per attempt) */
+	if (j->tries > 0) {
+		C.cnt.calls[r->call] += (unsigned)j->tries;
+		if (r->zc != NULL)
+			r->zc->calls[r->call] += (unsigned)j->tries;
+		count_retry(r);
+	}
 	if (err < 0) {
 		if (!C.fixed_addr)
 			C.have_addr = 0;        /* resolve again */

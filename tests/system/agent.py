@@ -295,10 +295,17 @@ class Agent:
 
     def wait_zone(self, zone: str, pred: Callable[[ZoneStatus], bool], what: str,
                   timeout: float = 15) -> ZoneStatus:
-        """Poll ctl status until pred(zone's status) holds."""
+        """Poll ctl status until pred(zone's status) holds (a zone not yet
+        in the status, as just after a reload, is waited for too)."""
         deadline = time.monotonic() + timeout
         while True:
-            z = self.zone(zone)
+            st = self.status()
+            z = st.get(zone.rstrip(".").lower())
+            if z is None and time.monotonic() > deadline:
+                raise KeyError(f"zone {zone} not in ctl status: {list(st)}")
+            if z is None:
+                time.sleep(0.02)
+                continue
             if pred(z):
                 return z
             if not self.running():
