@@ -15,19 +15,28 @@
  *   - if the zone is idle, not dirty, and Route53 was last synced from
  *     exactly old (its serial), the changes are computed at once with
  *     r53_diff_zones(old, new) (the strings are copied into the change
- *     list, so neither version is needed afterwards) and pushed;
+ *     list, so neither version is needed afterwards); then, when the
+ *     SOA carries the serial (aws soa-serial, the default), Route53's apex
+ *     SOA is read (one page of one set): at old's serial the changes are
+ *     pushed; at new's the push is skipped (another agent did it); at any
+ *     other the zone is reconciled;
  *   - otherwise (first version, a push in flight, dirty, unknown base)
  *     the zone is marked dirty and reconciled: list the hosted zone,
  *     r53_diff_full against the version then held, push.  A version that
  *     arrives during a push is handled after it by one reconcile against
- *     the newest version (coalescing).
+ *     the newest version (coalescing).  The first version after start
+ *     skips the listing when the state file (r53state.h), Route53's SOA
+ *     serial and the version's serial all agree.
  * Requests of one zone go one at a time, each waited on until INSYNC;
- * the synced serial is recorded only after the last one succeeded.  A
- * RECONCILE answer to an incremental push starts a reconcile at once;
- * any other failure (retries exhausted, connection errors, a RECONCILE
- * answer to a reconcile's own push) leaves the zone dirty with an
- * exponential back-off (PUSH_RETRY_FIRST_MS doubling, at most
- * PUSH_RETRY_MAX_MS).
+ * the synced serial is recorded (the state file; Route53's SOA in the
+ * last batch) only after the last one succeeded.  A RECONCILE answer to
+ * an incremental push reads the SOA again (done already by someone →
+ * in sync) and otherwise reconciles at once; any other failure (retries
+ * exhausted, connection errors, a RECONCILE answer to a reconcile's own
+ * push) leaves the zone dirty with an exponential back-off
+ * (PUSH_RETRY_FIRST_MS doubling, at most PUSH_RETRY_MAX_MS).  Every
+ * drift-check seconds an idle zone is reconciled in full; push_reconcile()
+ * (ctl reconcile) starts one now.
  *
  * The caller runs cred_init() and r53_init() before the sandbox
  * (push_wanted() says whether to), then push_start() on the loop.
