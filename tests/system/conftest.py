@@ -17,6 +17,7 @@ import pytest
 
 import dnslab
 from listing import Listing, parse_listing, run_decode
+from motolab import fake_aws_env
 
 # One line per test file at the end of the run (tests/system/summary.py).
 pytest_plugins = ["summary"]
@@ -106,3 +107,11 @@ def fetch(xfrsync):
         return dnslab.run_fetch(xfrsync, port, zone, *args, **kw)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def fake_env():
+    """Fake AWS credentials in our environment for the module's daemons
+    (credentials-source env; moto accepts any)."""
+    with fake_aws_env():
+        yield

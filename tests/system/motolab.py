@@ -9,6 +9,7 @@ in a small script run as a subprocess (the answers come back as JSON).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -23,6 +24,23 @@ from dnslab import LOCALHOST, free_port
 FAKE_ENV = {"AWS_ACCESS_KEY_ID": "AKIDMOTOTESTING00000",
             "AWS_SECRET_ACCESS_KEY": "motosecretmotosecretmotosecret00000000",
             "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+@contextlib.contextmanager
+def fake_aws_env():
+    """FAKE_ENV in os.environ while the block runs (a daemon started in it
+    takes its credentials from there: credentials-source env), then the
+    environment as it was."""
+    saved = {k: os.environ.get(k) for k in FAKE_ENV}
+    os.environ.update(FAKE_ENV)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def moto_python() -> str | None:

@@ -30,7 +30,6 @@ AWS_SECRET_ACCESS_KEY; moto accepts any).  Logs:
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
@@ -38,12 +37,13 @@ import pytest
 import dnslab
 from agent import ZoneConf
 from dnslab import LOCALHOST
-from motolab import FAKE_ENV, Moto, moto_python
+from motolab import Moto, moto_python
 from pushlab import PushAgent, Relay
 from test_route53 import ZONE, route53_view, zone_text, zone_view
 
+
 class Lab:
-    def __init__(self, agent: Agent, moto: Moto, primary: dnslab.Primary,
+    def __init__(self, agent: PushAgent, moto: Moto, primary: dnslab.Primary,
                  relay: Relay, zone_id: str):
         self.agent, self.moto, self.primary = agent, moto, primary
         self.relay, self.zone_id = relay, zone_id
@@ -65,7 +65,7 @@ class Lab:
 
 
 @pytest.fixture(scope="module")
-def lab(xfrsync, tmp_path_factory):
+def lab(xfrsync, fake_env, tmp_path_factory):
     py = moto_python()
     if py is None:
         pytest.skip("moto_server is not installed for any python3 on PATH")
@@ -76,7 +76,6 @@ def lab(xfrsync, tmp_path_factory):
     primary.extra_notify = {ZONE: [agent.port]}
     primary.extra_options = "    max-ixfr-ratio unlimited;"
     relay = None
-    saved = {k: os.environ.get(k) for k in FAKE_ENV}
     try:
         moto.start()
         primary.start()
@@ -88,17 +87,11 @@ def lab(xfrsync, tmp_path_factory):
                       extra=[f'hosted-zone-id "/hostedzone/{zone_id}"'])],
             extra=f'aws {{\n\tcredentials-source env\n'
                   f'\tendpoint "http://{LOCALHOST}:{relay.port}"\n}}\n')
-        os.environ.update(FAKE_ENV)  # the daemon's environment
         agent.start()
         yield Lab(agent, moto, primary, relay, zone_id)
         rc = agent.stop()
         assert rc == 0, f"xfrsync exited {rc}:\n{agent.log_tail()}"
     finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
         agent.stop()
         agent.cleanup()
         if relay is not None:

@@ -404,19 +404,6 @@ def aws_block(url: str, extra: str = "") -> str:
 
 
 @pytest.fixture(scope="module")
-def fake_env():
-    """The daemon's credentials come from its environment (ours)."""
-    saved = {k: os.environ.get(k) for k in FAKE_ENV}
-    os.environ.update(FAKE_ENV)
-    yield
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-
-
-@pytest.fixture(scope="module")
 def moto(tmp_path_factory):
     py = moto_python()
     if py is None:

@@ -46,7 +46,7 @@ import pytest
 import dnslab
 from agent import ZoneConf
 from dnslab import LOCALHOST, free_port
-from motolab import FAKE_ENV, Moto, moto_python
+from motolab import Moto, moto_python
 from pushlab import PushAgent
 from r53proxy import Fault, R53Proxy, Req
 from test_route53 import ZONE, route53_view, zone_text, zone_view
@@ -254,7 +254,7 @@ def view_diff(a: dict, b: dict) -> str:
 
 
 @pytest.fixture(scope="module")
-def lab(xfrsync, moto, tmp_path_factory):
+def lab(xfrsync, moto, fake_env, tmp_path_factory):
     base = tmp_path_factory.mktemp("faults")
     agent = PushAgent(xfrsync, base / "agent")
     agent2_port = free_port()
@@ -262,25 +262,18 @@ def lab(xfrsync, moto, tmp_path_factory):
     primary.extra_notify = {ZONE: [agent.port, agent2_port]}
     primary.extra_options = "    max-ixfr-ratio unlimited;"
     proxy = None
-    saved = {k: os.environ.get(k) for k in FAKE_ENV}
     try:
         primary.start()
         proxy = R53Proxy(moto.port)
         zone_id = moto.create_zone(ZONE)
         lab = Lab(xfrsync, base, moto, primary, proxy, agent, agent2_port, zone_id)
         lab.configure(agent, proxy.url)
-        os.environ.update(FAKE_ENV)  # the daemon's environment
         agent.start()
         yield lab
         if agent.returncode is None:  # (not left killed by a failed kill -9 test)
             rc = agent.stop()
             assert rc == 0, f"xfrsync exited {rc}:\n{agent.log_tail()}"
     finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
         agent.stop()
         agent.cleanup()
         if proxy is not None:
