@@ -88,9 +88,12 @@ import dns.zone  # noqa: E402
 
 import dnslab  # noqa: E402  (tests/system: BIND, ports, keys)
 from agent import ZoneConf, make_notify  # noqa: E402
-from motolab import FAKE_ENV, Moto, moto_python  # noqa: E402
+from motolab import FAKE_ENV, Moto, fake_aws_env, moto_python  # noqa: E402
 from pushlab import PushAgent  # noqa: E402
 from r53proxy import R53Proxy  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from benchlib import first_line, xfrsync_version  # noqa: E402
 
 LOCALHOST = dnslab.LOCALHOST
 KEY = dnslab.XFR_KEY
@@ -414,17 +417,9 @@ class Bench:
         self.agent.verbose = False  # no debug line per changed RRset
         self.agent.write_config([self.zone_conf(ZONE, zid), self.zone_conf(LAT, self.lat_id)],
                                 extra=self.aws_block())
-        saved = {k: os.environ.get(k) for k in FAKE_ENV}
-        os.environ.update(FAKE_ENV)  # credentials-source env
-        try:
+        with fake_aws_env():  # credentials-source env
             t0 = time.monotonic()
             self.agent.start()
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
         return t0
 
     def initial(self, run: int) -> dict:
@@ -796,15 +791,8 @@ def report(res: dict) -> str:
 
 
 def versions(xfrsync: Path, py: str) -> dict[str, str]:
-    def first(cmd: list[str]) -> str:
-        try:
-            r = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
-            return (r.stdout or r.stderr).strip().splitlines()[0]
-        except (OSError, IndexError, subprocess.TimeoutExpired):
-            return "?"
-    return {"xfrsync": f"{first([str(xfrsync), '--version'])}, "
-                       f"{xfrsync.stat().st_size} bytes, tree "
-                       f"{first(['git', '-C', str(ROOT), 'describe', '--always', '--dirty'])}",
+    first = first_line
+    return {"xfrsync": xfrsync_version(xfrsync),
             "uncommitted C sources": " ".join(
                 l[3:] for l in subprocess.run(
                     ["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True,

@@ -60,6 +60,7 @@ import dns.query  # noqa: E402
 import dns.rcode  # noqa: E402
 
 import dnslab  # noqa: E402  (tests/system: ports, key, tool lookup)
+from benchlib import first_line, xfrsync_version  # noqa: E402  (bench/)
 
 LOCALHOST = dnslab.LOCALHOST
 KEY = dnslab.XFR_KEY
@@ -721,15 +722,8 @@ def report(res: dict) -> str:
 # ------------------------------------------------------------------ main
 
 def versions(xfrsync: Path) -> dict[str, str]:
-    def first(cmd: list[str]) -> str:
-        try:
-            r = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
-            return (r.stdout or r.stderr).strip().splitlines()[0]
-        except (OSError, IndexError, subprocess.TimeoutExpired):
-            return "?"
-    return {"xfrsync": f"{first([str(xfrsync), '--version'])}, "
-                       f"{xfrsync.stat().st_size} bytes, tree "
-                       f"{first(['git', '-C', str(ROOT), 'describe', '--always', '--dirty'])}",
+    first = first_line
+    return {"xfrsync": xfrsync_version(xfrsync),
             "named": first([dnslab.tool("named", "bind9"), "-v"]),
             "knotd": first([dnslab.tool("knotd", "knot"), "-V"]),
             "kdig": first([dnslab.tool("kdig", "knot-dnsutils"), "-V"])}
