@@ -38,7 +38,7 @@ import socket
 import ssl
 import threading
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 IMDS_ROLE = "xfrsync-test-role"
 ECS_PATH = "/v2/credentials/5ae5b4d4-0000-4000-8000-000000000000"

@@ -17,7 +17,6 @@ import socket
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import dns.flags
 import dns.message

@@ -17,6 +17,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import dns.rdatatype
 import pytest
 
 import dnslab
@@ -168,9 +169,6 @@ def zone_view(port: int) -> dict[tuple[str, str], tuple[int, frozenset]]:
             v = f'{rd.flags} {rd.tag.decode()} "{rd.value.decode()}"'
         out.setdefault((n, t), (ttl, set()))[1].add(v)
     return {k: (ttl, frozenset(v)) for k, (ttl, v) in out.items()}
-
-
-import dns.rdatatype  # noqa: E402  (used in zone_view)
 
 
 # ------------------------------------------------------------------ tests
