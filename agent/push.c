@@ -16,7 +16,6 @@
 #include "agent/route53_map.h"
 #include "agent/zones.h"
 #include "net/rrtype.h"
-#include "net/serial.h"
 
 enum pphase { PP_IDLE, PP_PROBING, PP_LISTING, PP_PUSHING };
 enum probe_kind { PROBE_START, PROBE_PUSH, PROBE_REFUSED };
@@ -253,8 +252,9 @@ on_drift(struct loop_timer *t)
 {
 	struct pzone *p = t->ctx;
 
-	if (P.drift)
-		timer_arm(&p->drift, (uint64_t)P.drift * 1000);
+	if (P.drift == 0)
+		return;         /* turned off by a reload */
+	timer_arm(&p->drift, (uint64_t)P.drift * 1000);
 	if (p->phase != PP_IDLE || p->dirty || !p->synced || !cred_ready)
 		return;
 	log_debug("zone %s: drift check", p->name);
