@@ -158,6 +158,9 @@ def test_outage_then_reconcile(lab):
     lab.agent.wait_serial(ZONE, s1)
     p = lab.wait_push(lambda p: p["state"] == "dirty", "dirty", timeout=90)
     assert p["serial"] != s1
+    # the lag counts the seconds since the zone first held a version that
+    # Route53 lacks, and keeps growing while the zone cannot be pushed
+    p = lab.wait_push(lambda p: p["lag"] >= 1, "lagging by a second", timeout=10)
     assert p["retries"] > 0
     assert lab.agent.grep(r"push to Route53 failed: .*dirty, reconcile in", mark)
     # moto "restarted": every record is gone (but the hosted zone, its SOA

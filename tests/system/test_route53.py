@@ -250,6 +250,43 @@ def test_incremental_change(lab):
     assert again.returncode == 0 and calls(again.stdout)["change"] == 0, again.stdout
 
 
+def soa_serial_in_route53(lab) -> int:
+    soa = [x for x in lab.moto.list(lab.zone_id) if x["Type"] == "SOA"]
+    assert len(soa) == 1, soa
+    return int(soa[0]["ResourceRecords"][0]["Value"].split()[2])
+
+
+def test_policy_soa_serial_and_apex_ns(lab):
+    """(c) aws { soa-serial no }: Route53's SOA is never touched (the default
+    carries the serial); push-apex-ns yes: the apex NS is planned like any
+    RRset (the default leaves Route53's own alone)."""
+    text = lab.conf.read_text()
+    assert lab.run("sync").returncode == 0
+    lab.primary.update(ZONE, f"update add pol1.{ZONE}. 300 A 192.0.2.91")
+    serial = lab.primary.serial(ZONE)
+    write_file(lab.conf, text.replace("credentials-source env",
+                                      "credentials-source env\n    soa-serial no"))
+    r = lab.run("sync")
+    assert r.returncode == 0, r.stderr + r.stdout
+    assert " SOA " not in r.stdout, r.stdout
+    assert soa_serial_in_route53(lab) != serial
+    assert (f"pol1.{ZONE}.", "A") in route53_view(lab.moto.list(lab.zone_id))
+    write_file(lab.conf, text)
+    r = lab.run("sync")
+    assert r.returncode == 0, r.stderr + r.stdout
+    assert soa_serial_in_route53(lab) == serial
+    write_file(lab.conf, text.replace("credentials-source env",
+                                      "credentials-source env\n    push-apex-ns yes"))
+    r = lab.run("plan")
+    assert r.returncode == 0, r.stderr
+    plus, minus = plus_minus(r.stdout)
+    assert [p for p in plus if " NS " in p] == [f"{ZONE}. 300 NS ns1.{ZONE}."], r.stdout
+    assert any(" NS ns-2048.awsdns-64.com" in m for m in minus), r.stdout
+    write_file(lab.conf, text)
+    r = lab.run("plan")
+    assert not [ln for ln in plus_minus(r.stdout)[0] if " NS " in ln], r.stdout
+
+
 def test_credentials_from_environment(lab):
     """(d) Keys (and a session token) from the environment; none: a clear
     failure naming the environment."""
