@@ -164,6 +164,24 @@ changes_text(const struct r53_changes *c)
 	return buf;
 }
 
+/* r53_diff_full (default options) of the zone rrs against the listing l
+ * gives exactly want (changes_text form). */
+static void
+full_diff_is(const char *const *rrs, size_t nrrs, const struct r53_rrset *l,
+    size_t nl, const char *want)
+{
+	struct zone *z = axfr(rrs, nrrs);
+	struct r53_changes c;
+
+	if (z == NULL)
+		return;
+	r53_changes_init(&c);
+	CHECK_INT(r53_diff_full(z, l, nl, NULL, &c), 0);
+	CHECK_STR(changes_text(&c), want);
+	r53_changes_free(&c);
+	zone_free(z);
+}
+
 /* ---- names -------------------------------------------------------------- */
 
 UNIT_TEST(r53_name_text)
@@ -1026,19 +1044,10 @@ UNIT_TEST(r53_value_dropped_from_multi_value_set_upserts_the_rest)
 		/* Same values, another TTL. */
 		{ "same.example.com.", DNS_T_A, 0, 60, 1, s1 },
 	};
-	struct zone *z = axfr(rrs, sizeof rrs / sizeof rrs[0]);
-	struct r53_changes c;
-
-	if (z == NULL)
-		return;
-	r53_changes_init(&c);
-	CHECK_INT(r53_diff_full(z, l, sizeof l / sizeof l[0], NULL, &c), 0);
-	CHECK_STR(changes_text(&c),
+	full_diff_is(rrs, sizeof rrs / sizeof rrs[0], l, sizeof l / sizeof l[0],
 	    "UPSERT m.example.com. A 300 [192.0.2.1|192.0.2.2]\n"
 	    "UPSERT same.example.com. A 300 [192.0.2.9]\n"
 	    "UPSERT t.example.com. TXT 120 [\"one\"|\"two\"]\n");
-	r53_changes_free(&c);
-	zone_free(z);
 }
 
 /*
@@ -1060,18 +1069,9 @@ UNIT_TEST(r53_type_change_delete_carries_route53_ttl_and_values)
 		{ "X.example.com.", DNS_T_A, 0, 3600, 2, xa },
 		{ "y.example.com.", DNS_T_CNAME, 0, 5, 1, yc },
 	};
-	struct zone *z = axfr(rrs, sizeof rrs / sizeof rrs[0]);
-	struct r53_changes c;
-
-	if (z == NULL)
-		return;
-	r53_changes_init(&c);
-	CHECK_INT(r53_diff_full(z, l, sizeof l / sizeof l[0], NULL, &c), 0);
-	CHECK_STR(changes_text(&c),
+	full_diff_is(rrs, sizeof rrs / sizeof rrs[0], l, sizeof l / sizeof l[0],
 	    "DELETE X.example.com. A 3600 [192.0.2.10|192.0.2.011] g1\n"
 	    "CREATE x.example.com. CNAME 300 [www.example.com.] g1\n"
 	    "DELETE y.example.com. CNAME 5 [OLD.example.com.] g2\n"
 	    "CREATE y.example.com. TXT 300 [\"now text\"] g2\n");
-	r53_changes_free(&c);
-	zone_free(z);
 }
