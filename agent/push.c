@@ -151,35 +151,6 @@ keep_soa(struct pzone *p, const struct r53_rrset *s)
 	p->have_soa = 1;
 }
 
-/* The serial field of an SOA value ("mname rname serial ..."). */
-static int
-soa_serial(const struct r53_rrset *s, uint32_t *out)
-{
-	const char *v;
-	unsigned long long n = 0;
-	int f;
-
-	if (s->nvalues != 1)
-		return -1;
-	v = s->values[0];
-	for (f = 0; f < 2; f++) {       /* skip mname and rname */
-		while (*v == ' ')
-			v++;
-		while (*v != '\0' && *v != ' ')
-			v++;
-	}
-	while (*v == ' ')
-		v++;
-	if (*v < '0' || *v > '9')
-		return -1;
-	while (*v >= '0' && *v <= '9' && n <= UINT32_MAX)
-		n = n * 10 + (unsigned long long)(*v++ - '0');
-	if (n > UINT32_MAX || (*v != ' ' && *v != '\0'))
-		return -1;
-	*out = (uint32_t)n;
-	return 0;
-}
-
 /* 1 if s is Route53's own apex SOA for p (not an alias, our apex). */
 static int
 is_apex_soa(const struct pzone *p, const struct r53_rrset *s)
@@ -538,7 +509,7 @@ probe_set(void *ctx, const struct r53_lrec *rec)
 	struct pzone *p = ctx;
 
 	if (is_apex_soa(p, &rec->set) &&
-	    soa_serial(&rec->set, &p->probe_serial) == 0) {
+	    r53_soa_serial(&rec->set, &p->probe_serial) == 0) {
 		p->probe_found = 1;
 		keep_soa(p, &rec->set);
 	}

@@ -635,21 +635,15 @@ blank(char ch)
 }
 
 /*
- * The SOA value to send: Route53's value r53 with the serial replaced by
- * the primary's (its SOA RDATA rd), and with R53_SOA_PRIMARY the timers
- * too.  Returns the length written to out[cap], or -1 when Route53's
- * value is not "mname rname serial refresh retry expire minimum" with
- * five numbers (or too long).
+ * Split Route53's SOA value "mname rname serial refresh retry expire
+ * minimum" into its seven fields (the last five numbers).  0, or -1.
  */
 static int
-soa_value(const char *r53, const uint8_t *rd, enum r53_soa_mode mode,
-    char *out, size_t cap)
+soa_split(const char *r53, const char *tok[7], size_t len[7])
 {
-	const char *tok[7];
-	size_t len[7], i = 0, k, off;
 	const char *p = r53;
-	struct dns_tb t;
 	uint32_t v;
+	size_t k;
 
 	for (k = 0; k < 7; k++) {
 		while (blank(*p))
@@ -666,7 +660,38 @@ soa_value(const char *r53, const uint8_t *rd, enum r53_soa_mode mode,
 	}
 	while (blank(*p))
 		p++;
-	if (*p != '\0')
+	return *p == '\0' ? 0 : -1;
+}
+
+int
+r53_soa_serial(const struct r53_rrset *s, uint32_t *serial)
+{
+	const char *tok[7];
+	size_t len[7];
+
+	if (s->type != DNS_T_SOA || s->nvalues != 1 ||
+	    soa_split(s->values[0], tok, len) != 0)
+		return -1;
+	return dns_parse_u32(tok[2], len[2], 0xffffffffu, serial) == 0 ? 0 :
+	    -1;
+}
+
+/*
+ * The SOA value to send: Route53's value r53 with the serial replaced by
+ * the primary's (its SOA RDATA rd), and with R53_SOA_PRIMARY the timers
+ * too.  Returns the length written to out[cap], or -1 when Route53's
+ * value is not "mname rname serial refresh retry expire minimum" with
+ * five numbers (or too long).
+ */
+static int
+soa_value(const char *r53, const uint8_t *rd, enum r53_soa_mode mode,
+    char *out, size_t cap)
+{
+	const char *tok[7];
+	size_t len[7], i, k, off;
+	struct dns_tb t;
+
+	if (soa_split(r53, tok, len) != 0)
 		return -1;
 	off = dns_name_len(rd);
 	off += dns_name_len(rd + off);

@@ -208,6 +208,13 @@ int r53_value_put(struct dns_tb *t, uint16_t type, const uint8_t *rd,
 int r53_value_norm(struct dns_tb *t, uint16_t type, const char *v,
     size_t n);
 
+/*
+ * The serial of Route53's SOA set s ("mname rname serial refresh retry
+ * expire minimum").  0, or -1 when s is not such an SOA (moto's garbled
+ * value, an alias).
+ */
+int r53_soa_serial(const struct r53_rrset *s, uint32_t *serial);
+
 /* ---- policy, statistics, changes ---------------------------------------- */
 
 enum r53_soa_mode {
