@@ -98,14 +98,19 @@ add(struct zone_build *b, const char *text)
 	return zone_build_add(b, rr.owner, rr.type, rr.ttl, rr.rdata, rr.rdlen);
 }
 
+/* A version built from rrs: the whole zone (base NULL: as an AXFR gives
+ * it), or base changed by them (as an IXFR does). */
 static struct zone *
-axfr(const char *const *rrs, size_t n)
+build(const struct zone *base, const char *const *rrs, size_t n)
 {
 	struct zone_build b;
 	struct zone *z = NULL;
 	size_t i;
 
-	zone_build_init(&b, apex, NULL);
+	if (base == NULL)
+		zone_build_init(&b, apex, NULL);
+	else
+		zone_build_init_from(&b, base, NULL);
 	for (i = 0; i < n; i++)
 		if (add(&b, rrs[i]) != 0) {
 			zone_build_abort(&b);
@@ -116,20 +121,15 @@ axfr(const char *const *rrs, size_t n)
 }
 
 static struct zone *
+axfr(const char *const *rrs, size_t n)
+{
+	return build(NULL, rrs, n);
+}
+
+static struct zone *
 ixfr(const struct zone *base, const char *const *ops, size_t n)
 {
-	struct zone_build b;
-	struct zone *z = NULL;
-	size_t i;
-
-	zone_build_init_from(&b, base, NULL);
-	for (i = 0; i < n; i++)
-		if (add(&b, ops[i]) != 0) {
-			zone_build_abort(&b);
-			return NULL;
-		}
-	CHECK_INT(zone_build_finish(&b, NULL, &z), 0);
-	return z;
+	return build(base, ops, n);
 }
 
 /* "ACTION name TYPE ttl [v|v] gN last" per change, one per line. */
@@ -1074,4 +1074,29 @@ UNIT_TEST(r53_type_change_delete_carries_route53_ttl_and_values)
 	    "CREATE x.example.com. CNAME 300 [www.example.com.] g1\n"
 	    "DELETE y.example.com. CNAME 5 [OLD.example.com.] g2\n"
 	    "CREATE y.example.com. TXT 300 [\"now text\"] g2\n");
+}
+
+/* The serial of Route53's SOA value; anything else is refused. */
+UNIT_TEST(r53_soa_serial_reads_route53_soa_only)
+{
+	static const char *const ok[] = { "ns-2048.awsdns-64.com. "
+		"hostmaster.example.com. 2026113001 7200 900 1209600 86400" };
+	static const char *const garbled[] = { "{'Value': 'ns-2048.awsdns-64.com."
+		" hostmaster.example.com. 1 7200 900 1209600 86400'}" };
+	static const char *const short6[] = { "a. b. 1 2 3 4" };
+	static const char *const big[] = { "a. b. 4294967296 2 3 4 5" };
+	struct r53_rrset s = { "example.com.", DNS_T_SOA, 0, 900, 1, ok };
+	uint32_t v = 0;
+
+	CHECK_INT(r53_soa_serial(&s, &v), 0);
+	CHECK_INT(v, 2026113001u);
+	s.values = garbled;
+	CHECK_INT(r53_soa_serial(&s, &v), -1);
+	s.values = short6;
+	CHECK_INT(r53_soa_serial(&s, &v), -1);
+	s.values = big;
+	CHECK_INT(r53_soa_serial(&s, &v), -1);
+	s.values = ok;
+	s.type = DNS_T_TXT;
+	CHECK_INT(r53_soa_serial(&s, &v), -1);
 }
